@@ -1,0 +1,103 @@
+/**
+ * The two browser apps, served by Vite: dev servers for `pnpm dev` (hot reload), or a
+ * production build served by `vite preview` for browser tests (what users get, service
+ * worker included). Each app learns the stack's URL and anon key from VITE_ env vars.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { StackError } from './errors.ts';
+import { terminate } from './functions.ts';
+import { apiUrl, type Instance } from './instance.ts';
+import type { Log } from './log.ts';
+import type { StackSecrets } from './secrets.ts';
+
+export type AppName = 'admin-app' | 'station-pwa';
+export const APPS: AppName[] = ['admin-app', 'station-pwa'];
+
+export function appPort(instance: Instance, app: AppName): number {
+  return app === 'admin-app' ? instance.ports.admin : instance.ports.station;
+}
+
+export function appUrl(instance: Instance, app: AppName): string {
+  return `http://127.0.0.1:${appPort(instance, app)}`;
+}
+
+function viteBin(appDir: string): string {
+  return createRequire(path.join(appDir, 'package.json')).resolve('vite/bin/vite.js');
+}
+
+function appEnv(instance: Instance, secrets: StackSecrets): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    VITE_SUPABASE_URL: apiUrl(instance),
+    VITE_SUPABASE_ANON_KEY: secrets.anonKey,
+  };
+}
+
+export interface RunningApps {
+  stop(): Promise<void>;
+}
+
+export async function startApps(
+  instance: Instance,
+  secrets: StackSecrets,
+  options: { mode: 'dev' | 'preview'; log: Log },
+): Promise<RunningApps> {
+  const children: ChildProcess[] = [];
+  try {
+    for (const app of APPS) {
+      const appDir = path.join(instance.root, app);
+      const env = appEnv(instance, secrets);
+      const port = String(appPort(instance, app));
+      if (options.mode === 'preview') {
+        options.log(`building ${app}`);
+        const build = spawnSync(process.execPath, [viteBin(appDir), 'build', '--logLevel', 'warn'], {
+          cwd: appDir,
+          env,
+          encoding: 'utf8',
+        });
+        if (build.status !== 0) throw new StackError(`building ${app} failed:\n${build.stdout}${build.stderr}`);
+      }
+      const args =
+        options.mode === 'dev'
+          ? [viteBin(appDir), '--host', '127.0.0.1', '--port', port, '--strictPort']
+          : [viteBin(appDir), 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'];
+      const child = spawn(process.execPath, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      await waitForLine(child, app, /Local:|http:\/\/127\.0\.0\.1/, options.log);
+    }
+  } catch (error) {
+    await Promise.all(children.map((c) => terminate(c)));
+    throw error;
+  }
+  return {
+    async stop() {
+      await Promise.all(children.map((c) => terminate(c)));
+    },
+  };
+}
+
+function waitForLine(child: ChildProcess, name: string, pattern: RegExp, log: Log): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StackError(`${name} did not start within 60s`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        log(`[${name}] ${line}`);
+        if (pattern.test(line)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new StackError(`${name} exited with code ${code} during start`));
+    });
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * Stack operations behind `pnpm stack up|down|status|reset|seed|logs` and `pnpm dev`.
+ *
+ * Processes: Postgres runs as its own daemon (pg_ctl). The services (gateway, auth and
+ * storage stand-ins, Deno functions) run either in a detached process group started by
+ * `up`, or inside `pnpm dev` itself. `.local/<instance>/state.json` records which pid
+ * owns them, so `down` can stop exactly what was started and nothing else.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appUrl } from './apps.ts';
+import {
+  applyPlatformShim,
+  connect,
+  pushMigrations,
+  runSeed,
+  runSupabaseCli,
+  cliDbUrl,
+  waitForDatabase,
+} from './database.ts';
+import { DEMO_PASSWORD } from './demo.ts';
+import { StackError } from './errors.ts';
+import { apiUrl, dbUrl, type Instance } from './instance.ts';
+import type { Log } from './log.ts';
+import { PostgresCluster } from './postgres.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+import { readSupabaseConfig } from './supabase-config.ts';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+interface StackState {
+  pid: number;
+  mode: 'daemon' | 'dev';
+  startedAt: string;
+}
+
+export function readState(instance: Instance): StackState | undefined {
+  if (!existsSync(instance.stateFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(instance.stateFile, 'utf8')) as StackState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeState(instance: Instance, state: StackState): void {
+  mkdirSync(instance.dir, { recursive: true });
+  writeFileSync(instance.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function clearState(instance: Instance): void {
+  rmSync(instance.stateFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid serving the gateway for this instance, if it is still alive. */
+export function servicesOwner(instance: Instance): StackState | undefined {
+  const state = readState(instance);
+  return state && isAlive(state.pid) ? state : undefined;
+}
+
+export function cluster(instance: Instance, log: Log): PostgresCluster | undefined {
+  return instance.externalDbUrl ? undefined : new PostgresCluster(instance, log);
+}
+
+/** Postgres up, platform shim, migrations and (once per change) seed. */
+export async function prepareDatabase(instance: Instance, log: Log): Promise<void> {
+  cluster(instance, log)?.start();
+  await waitForDatabase(instance);
+  await applyPlatformShim(instance, log);
+  pushMigrations(instance, log);
+}
+
+export async function waitForHealth(
+  instance: Instance,
+  timeoutMs: number,
+  stillStarting: () => boolean,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${apiUrl(instance)}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (!stillStarting()) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new StackError(`the gateway did not come up; see ${path.join(instance.logDir, 'services.log')}`);
+}
+
+/** Starts the services as a detached process group that outlives this command. */
+export async function startDaemon(instance: Instance, log: Log): Promise<void> {
+  const owner = servicesOwner(instance);
+  if (owner) {
+    log(`services already running (pid ${owner.pid}, started by ${owner.mode === 'dev' ? 'pnpm dev' : 'stack up'})`);
+    return;
+  }
+  mkdirSync(instance.logDir, { recursive: true });
+  const out = openSync(path.join(instance.logDir, 'services.log'), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--instance', instance.name], {
+    cwd: instance.root,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  if (child.pid === undefined) throw new StackError('could not start the services process');
+  child.unref();
+  writeState(instance, { pid: child.pid, mode: 'daemon', startedAt: new Date().toISOString() });
+  log('starting gateway and edge functions (first start downloads Deno packages)');
+  await waitForHealth(instance, 240_000, () => isAlive(child.pid as number));
+}
+
+/** Stops the services (whoever owns them) and waits until every process is gone. */
+export async function stopServices(instance: Instance, log: Log): Promise<void> {
+  const owner = servicesOwner(instance);
+  if (owner) {
+    log(`stopping services (pid ${owner.pid})`);
+    // A daemon leads its own process group: signal the group so Deno children go too.
+    const target = owner.mode === 'daemon' ? -owner.pid : owner.pid;
+    signal(target, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (isAlive(owner.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(owner.pid)) signal(target, 'SIGKILL');
+  }
+  clearState(instance);
+}
+
+function signal(target: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(target, name);
+  } catch {
+    // already gone
+  }
+}
+
+export async function up(instance: Instance, log: Log): Promise<void> {
+  await prepareDatabase(instance, log);
+  await startDaemon(instance, log);
+}
+
+export async function down(instance: Instance, log: Log): Promise<void> {
+  await stopServices(instance, log);
+  cluster(instance, log)?.stop();
+}
+
+/** Wipes the database and stored files, then migrates and seeds again. */
+export async function reset(instance: Instance, log: Log): Promise<void> {
+  const wasRunning = servicesOwner(instance)?.mode === 'daemon';
+  if (servicesOwner(instance)?.mode === 'dev') throw new StackError('stop `pnpm dev` before resetting its stack');
+  await stopServices(instance, log);
+  const local = cluster(instance, log);
+  if (local) {
+    local.wipe();
+  } else {
+    log('resetting the database at DATABASE_URL with the Supabase CLI');
+    runSupabaseCli(instance, ['db', 'reset', `--remote=${cliDbUrl(instance)}`, '--yes', '--no-seed'], log);
+    const sql = connect(instance);
+    try {
+      // Our shim's auth and storage schemas survive a CLI reset; empty them too.
+      await sql`truncate auth.users, storage.objects cascade`;
+      await sql`delete from supabase_migrations.seed_files`.catch(() => undefined);
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
+  }
+  rmSync(instance.storageDir, { recursive: true, force: true });
+  await prepareDatabase(instance, log);
+  if (wasRunning) await startDaemon(instance, log);
+}
+
+export async function seed(instance: Instance, log: Log): Promise<void> {
+  await runSeed(instance, readSupabaseConfig(instance.root).seedPaths, log);
+}
+
+export interface DemoUser {
+  email: string;
+  roles: string[];
+  station_id?: string;
+}
+
+export interface StackStatus {
+  instance: string;
+  running: boolean;
+  postgres: boolean;
+  api_url: string;
+  db_url: string;
+  anon_key: string;
+  service_role_key: string;
+  jwt_secret: string;
+  admin_url: string;
+  station_url: string;
+  demo_password: string;
+  demo_users: DemoUser[];
+}
+
+async function demoUsers(instance: Instance): Promise<DemoUser[]> {
+  const sql = connect(instance);
+  try {
+    const rows = await sql<{ email: string; roles: string[] | null }[]>`
+      select u.email, ar.roles
+        from auth.users u
+        left join public.admin_roles ar on ar.user_id = u.id
+       where u.email like '%@easymo.test'
+       order by u.email`;
+    return rows.map((r) => ({ email: r.email, roles: r.roles ?? [] }));
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+export async function status(instance: Instance): Promise<StackStatus> {
+  const secrets = loadOrCreateSecrets(instance);
+  const pg = cluster(instance, () => undefined);
+  const postgresUp = pg ? pg.isRunning() : true;
+  let running = false;
+  if (servicesOwner(instance)) {
+    running = await fetch(`${apiUrl(instance)}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  }
+  const users = postgresUp ? await demoUsers(instance).catch(() => []) : [];
+  return {
+    instance: instance.name,
+    running,
+    postgres: postgresUp,
+    api_url: apiUrl(instance),
+    db_url: dbUrl(instance),
+    anon_key: secrets.anonKey,
+    service_role_key: secrets.serviceRoleKey,
+    jwt_secret: secrets.jwtSecret,
+    admin_url: appUrl(instance, 'admin-app'),
+    station_url: appUrl(instance, 'station-pwa'),
+    demo_password: DEMO_PASSWORD,
+    demo_users: users,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * System packages the stack needs (PostgreSQL 15 with PostGIS, pgTAP, plpgsql_check;
+ * Chromium for browser tests). On Debian/Ubuntu as root they are installed with apt,
+ * non-interactively; anywhere else we stop and print the exact command to run.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StackError } from './errors.ts';
+
+export interface SystemRequirement {
+  what: string;
+  present: () => boolean;
+  aptPackages: string[];
+}
+
+const isRoot = () => process.getuid?.() === 0;
+const hasApt = () => existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+
+export function ensureSystemPackages(requirements: SystemRequirement[], log: (line: string) => void): void {
+  const missing = requirements.filter((r) => !r.present());
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.flatMap((r) => r.aptPackages))];
+  const what = missing.map((r) => r.what).join(', ');
+  if (!hasApt()) {
+    throw new StackError(
+      `missing: ${what}. Install PostgreSQL 15 with PostGIS 3, pgTAP (with pg_prove) and plpgsql_check, ` +
+        `and Chromium, then set PG_BIN_DIR to PostgreSQL's bin folder (or point DATABASE_URL at a Supabase database).`,
+    );
+  }
+  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade ${packages.join(' ')}`;
+  if (!isRoot()) {
+    throw new StackError(`missing: ${what}. Install with:\n  sudo sh -c '${command}'`);
+  }
+  log(`installing ${packages.join(' ')} (missing: ${what})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-upgrade', ...packages],
+  ]) {
+    const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (result.status !== 0) throw new StackError(`apt-get ${args[0]} failed (exit ${result.status}); run: ${command}`);
+  }
+  const still = missing.filter((r) => !r.present());
+  if (still.length > 0) throw new StackError(`still missing after apt-get: ${still.map((r) => r.what).join(', ')}`);
+}
+
+/** PostgreSQL's bin folder: PG_BIN_DIR, Debian's PostgreSQL 15, or pg_config on PATH. */
+export function pgBinDir(): string | undefined {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const debian = '/usr/lib/postgresql/15/bin';
+  if (existsSync(path.join(debian, 'postgres'))) return debian;
+  try {
+    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function pgShareDir(): string | undefined {
+  const bin = pgBinDir();
+  if (!bin) return undefined;
+  try {
+    return execFileSync(path.join(bin, 'pg_config'), ['--sharedir'], { encoding: 'utf8' }).trim();
+  } catch {
+    return existsSync('/usr/share/postgresql/15') ? '/usr/share/postgresql/15' : undefined;
+  }
+}
+
+const hasExtension = (name: string) => () => {
+  const share = pgShareDir();
+  return share !== undefined && existsSync(path.join(share, 'extension', `${name}.control`));
+};
+
+const onPath = (command: string) => () => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+export const POSTGRES_REQUIREMENTS: SystemRequirement[] = [
+  {
+    what: 'PostgreSQL 15 server',
+    present: () => {
+      const bin = pgBinDir();
+      return bin !== undefined && existsSync(path.join(bin, 'postgres')) && existsSync(path.join(bin, 'initdb'));
+    },
+    aptPackages: ['postgresql-15'],
+  },
+  { what: 'PostGIS 3', present: hasExtension('postgis'), aptPackages: ['postgresql-15-postgis-3'] },
+  { what: 'pgTAP', present: hasExtension('pgtap'), aptPackages: ['postgresql-15-pgtap'] },
+  { what: 'pg_prove', present: onPath('pg_prove'), aptPackages: ['postgresql-15-pgtap'] },
+  { what: 'plpgsql_check', present: hasExtension('plpgsql_check'), aptPackages: ['postgresql-15-plpgsql-check'] },
+];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
+  { what: 'Chromium', present: () => existsSync(chromiumPath()), aptPackages: ['chromium'] },
+];
