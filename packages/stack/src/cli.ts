@@ -37,11 +37,15 @@ import {
 const USAGE =
   'usage: pnpm stack up|down|status [--json]|reset|seed|logs [name] [-f]   (add --instance test for the test stack)';
 
+/**
+ * Resolves on the first SIGINT/SIGTERM. Later signals are ignored rather than killing us
+ * mid-shutdown: Ctrl-C reaches both the npm/pnpm wrapper (which forwards it) and us.
+ */
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const once = (signal: NodeJS.Signals) => resolve(signal);
-    process.once('SIGINT', once);
-    process.once('SIGTERM', once);
+    const handler = (signal: NodeJS.Signals) => resolve(signal);
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
   });
 }
 

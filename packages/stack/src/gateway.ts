@@ -1,7 +1,7 @@
 /**
  * The single origin of the local stack, laid out like Supabase's API gateway:
  *   /auth/v1/*       → the GoTrue stand-in        (apikey required, gateway CORS)
- *   /storage/v1/*    → the storage-api stand-in   (apikey required, gateway CORS)
+ *   /storage/v1/*    → the storage-api stand-in   (its own auth, gateway CORS)
  *   /functions/v1/*  → the Deno process of that function (verify_jwt from config.toml;
  *                      CORS is the function's own business, as on Supabase)
  */
@@ -59,6 +59,16 @@ function requireApiKey(secrets: StackSecrets): MiddlewareHandler {
     await next();
   };
 }
+
+const apiKeyAsBearer: MiddlewareHandler = async (c, next) => {
+  const key = c.req.header('apikey');
+  if (key && !c.req.header('authorization')) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set('authorization', `Bearer ${key}`);
+    c.req.raw = new Request(c.req.raw, { headers });
+  }
+  await next();
+};
 
 /**
  * The hosted gateway's JWT check for functions with verify_jwt = true: any validly signed,
@@ -127,13 +137,12 @@ export function createGateway(deps: GatewayDeps): Hono {
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', functions: deps.functions.names() }));
 
-  for (const [prefix, service] of [
-    ['/auth/v1', deps.auth],
-    ['/storage/v1', deps.storage],
-  ] as const) {
-    app.use(`${prefix}/*`, gatewayCors, requireApiKey(deps.secrets));
-    app.route(prefix, service);
-  }
+  app.use('/auth/v1/*', gatewayCors, requireApiKey(deps.secrets));
+  app.route('/auth/v1', deps.auth);
+  // Storage does its own auth from Authorization (signed URLs carry none). Like the
+  // CLI's gateway, use the apikey as the bearer when no Authorization is sent.
+  app.use('/storage/v1/*', gatewayCors, apiKeyAsBearer);
+  app.route('/storage/v1', deps.storage);
 
   app.all('/functions/v1/*', (c) => proxyToFunction(c, deps));
   app.all('/rest/v1/*', (c) =>

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Entry point of `npm run dev`, `npm test` (and the pnpm equivalents) on a machine that
+// may have nothing but Node and npm: installs the pinned pnpm and the workspace's
+// dependencies when they are missing or stale, then hands over to the TypeScript tools.
+// Plain JavaScript on purpose: it must run before any dependency is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const pnpmVersion = manifest.packageManager.replace(/^pnpm@/, '');
+
+const ENTRY = {
+  dev: ['packages/stack/src/cli.ts', 'dev'],
+  stack: ['packages/stack/src/cli.ts'],
+  test: ['scripts/test.ts'],
+  bench: ['bench/run.ts'],
+};
+
+function log(line) {
+  console.log(`[bootstrap] ${line}`);
+}
+
+function works(command, args) {
+  return spawnSync(command, args, { stdio: 'ignore', cwd: root }).status === 0;
+}
+
+/** The command that runs pnpm here: on PATH, freshly installed, or through npx. */
+function pnpmCommand() {
+  if (works('pnpm', ['--version'])) return ['pnpm'];
+  log(`installing pnpm ${pnpmVersion} (npm install -g)`);
+  if (
+    spawnSync('npm', ['install', '-g', `pnpm@${pnpmVersion}`], { stdio: 'inherit' }).status === 0 &&
+    works('pnpm', ['--version'])
+  ) {
+    return ['pnpm'];
+  }
+  log('global install not possible; using npx');
+  return ['npx', '--yes', `pnpm@${pnpmVersion}`];
+}
+
+/** pnpm keeps a copy of the lockfile it installed from; a difference means stale deps. */
+function dependenciesStale() {
+  const installed = path.join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  if (!existsSync(installed)) return true;
+  return readFileSync(installed, 'utf8') !== readFileSync(path.join(root, 'pnpm-lock.yaml'), 'utf8');
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const entry = ENTRY[command];
+if (!entry) {
+  console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(ENTRY).join('|')} [args]`);
+  process.exit(2);
+}
+
+if (dependenciesStale()) {
+  const [pnpm, ...pnpmArgs] = pnpmCommand();
+  log('installing workspace dependencies (pnpm install --frozen-lockfile)');
+  const status = spawnSync(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile'], { stdio: 'inherit', cwd: root }).status;
+  if (status !== 0) {
+    console.error('[bootstrap] pnpm install failed');
+    process.exit(status ?? 1);
+  }
+}
+
+// The child handles Ctrl-C itself (it shuts the stack down cleanly); wait for it.
+const child = spawn(process.execPath, ['--import', 'tsx', ...entry, ...rest], { stdio: 'inherit', cwd: root });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,48 @@
+/**
+ * The `db` suite: installs the pgTAP helpers (supabase/tests/setup.sql, test-only) into
+ * the test database, then runs every supabase/tests/database/*.sql with pg_prove.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { connect } from '../packages/stack/src/database.ts';
+import { dbUrl, type Instance } from '../packages/stack/src/instance.ts';
+
+export async function runPgProve(instance: Instance): Promise<{ passed: number; failed: number; error?: string }> {
+  const root = instance.root;
+  const sql = connect(instance);
+  try {
+    await sql.file(path.join(root, 'supabase/tests/setup.sql'));
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+  const url = new URL(dbUrl(instance));
+  const env = {
+    ...process.env,
+    PGHOST: url.hostname,
+    PGPORT: url.port,
+    PGUSER: decodeURIComponent(url.username),
+    PGPASSWORD: decodeURIComponent(url.password),
+    PGDATABASE: url.pathname.slice(1),
+  };
+  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+    const child = spawn('pg_prove', ['--verbose', '--ext', '.sql', '-r', 'supabase/tests/database'], {
+      cwd: root,
+      env,
+    });
+    let text = '';
+    const collect = (d: Buffer) => {
+      text += d.toString();
+      process.stdout.write(d);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', (status) => resolve({ code: status ?? 1, output: text }));
+    child.on('error', (error) => resolve({ code: 127, output: error.message }));
+  });
+  const lines = output.split('\n');
+  const passed = lines.filter((l) => /^\s*ok \d+/.test(l)).length;
+  const failed = lines.filter((l) => /^\s*not ok \d+/.test(l)).length;
+  // A file that dies before its plan (syntax error, bad plan) has no "not ok" line.
+  if (code !== 0 && failed === 0) return { passed, failed: 1, error: `pg_prove exited with ${code}` };
+  return { passed, failed };
+}

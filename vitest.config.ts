@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// `pnpm test` runs these projects as separate suites (see scripts/test.ts).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'api',
+          include: ['e2e/api/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          // The files share one stack and its demo users: run them one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
