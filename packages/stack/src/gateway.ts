@@ -14,7 +14,8 @@ import { functionConfig, type SupabaseConfig } from './supabase-config.ts';
 export interface GatewayDeps {
   secrets: StackSecrets;
   config: SupabaseConfig;
-  functions: FunctionsRunner;
+  /** Where each function listens (the Deno processes of FunctionsRunner). */
+  functions: Pick<FunctionsRunner, 'names' | 'port'>;
   auth: Hono;
   storage: Hono;
 }

@@ -1,0 +1,160 @@
+/**
+ * The admin function's HTTP layer under Deno, without a database: routing under
+ * /admin, CORS, the error shape, and how callers are authenticated against the auth
+ * server (a local fake speaking GoTrue's /user).
+ */
+import assert from 'node:assert/strict';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { app } from '../admin/app.ts';
+import { authenticate, authenticateUser } from '../_shared/auth.ts';
+import { handleError, UserError } from '../_shared/errors.ts';
+
+const SERVICE_KEY = 'service-role-key-for-tests';
+
+function base64url(value: object): string {
+  return btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** An unsigned-looking token: the fake auth server, not the function, judges signatures. */
+function token(claims: Record<string, unknown>): string {
+  return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.signature`;
+}
+
+/** Runs `work` with a fake GoTrue that knows one user and accepts one token. */
+async function withAuthServer(validToken: string, user: { id: string; email: string }, work: () => Promise<void>) {
+  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => undefined }, (req) => {
+    const auth = req.headers.get('authorization');
+    if (new URL(req.url).pathname !== '/auth/v1/user') return new Response('not found', { status: 404 });
+    if (auth !== `Bearer ${validToken}`) {
+      return Response.json({ code: 'bad_jwt', message: 'invalid JWT' }, { status: 403 });
+    }
+    return Response.json({ ...user, aud: 'authenticated', role: 'authenticated' });
+  });
+  Deno.env.set('SUPABASE_URL', `http://127.0.0.1:${server.addr.port}`);
+  Deno.env.set('SUPABASE_ANON_KEY', 'anon-key-for-tests');
+  Deno.env.set('SUPABASE_SERVICE_ROLE_KEY', SERVICE_KEY);
+  try {
+    await work();
+  } finally {
+    await server.shutdown();
+  }
+}
+
+const request = (path: string, init: RequestInit = {}) => app.fetch(new Request(`http://function${path}`, init));
+
+Deno.test('answers a CORS preflight without authentication', async () => {
+  const response = await request('/admin/me', {
+    method: 'OPTIONS',
+    headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'GET' },
+  });
+  assert.equal(response.status, 204);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.match(response.headers.get('access-control-allow-headers') ?? '', /authorization.*apikey/);
+});
+
+Deno.test('GET /admin/me without a bearer token is a 401 in the API error shape, with CORS headers', async () => {
+  const response = await request('/admin/me');
+  assert.equal(response.status, 401);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  const body = await response.json();
+  assert.equal(body.error.code, 'unauthorized');
+  assert.equal(typeof body.error.message, 'string');
+});
+
+Deno.test('unknown routes are a 404 not_found', async () => {
+  const response = await request('/admin/unknown');
+  assert.equal(response.status, 404);
+  assert.equal((await response.json()).error.code, 'not_found');
+});
+
+Deno.test('routes live under the function name, as the gateway forwards them', async () => {
+  const response = await request('/me');
+  assert.equal(response.status, 404);
+});
+
+Deno.test(
+  'errors: UserError keeps its code and status, zod becomes invalid_request, anything else a bare 500',
+  async () => {
+    const probe = new Hono();
+    probe.onError(handleError);
+    probe.get('/user', () => {
+      throw new UserError('forbidden', 'Not for you', { need: 'super_admin' });
+    });
+    probe.get('/zod', () => {
+      z.object({ amount: z.number() }).parse({ amount: 'ten' });
+      return new Response();
+    });
+    probe.get('/crash', () => {
+      throw new Error('connection string postgres://secret@db leaked?');
+    });
+
+    const user = await probe.fetch(new Request('http://x/user'));
+    assert.equal(user.status, 403);
+    assert.deepEqual(await user.json(), {
+      error: { code: 'forbidden', message: 'Not for you', details: { need: 'super_admin' } },
+    });
+
+    const invalid = await probe.fetch(new Request('http://x/zod'));
+    assert.equal(invalid.status, 400);
+    const invalidBody = await invalid.json();
+    assert.equal(invalidBody.error.code, 'invalid_request');
+    assert.equal(invalidBody.error.details[0].path[0], 'amount');
+
+    const originalError = console.error;
+    console.error = () => undefined;
+    try {
+      const crash = await probe.fetch(new Request('http://x/crash'));
+      assert.equal(crash.status, 500);
+      const body = await crash.json();
+      assert.equal(body.error.code, 'internal');
+      assert.match(body.error.message, /^Internal error \(request [0-9a-f-]{36}\)$/);
+      assert.ok(!JSON.stringify(body).includes('secret'), 'the 500 leaks nothing of the cause');
+    } finally {
+      console.error = originalError;
+    }
+  },
+);
+
+Deno.test('authenticate: the service-role key is recognised; authenticateUser refuses it', async () => {
+  await withAuthServer('unused', { id: 'x', email: 'x' }, async () => {
+    const req = new Request('http://x', { headers: { authorization: `Bearer ${SERVICE_KEY}` } });
+    assert.deepEqual(await authenticate(req), {
+      kind: 'service',
+      role: 'service_role',
+      claims: { role: 'service_role' },
+    });
+    await assert.rejects(authenticateUser(req), (e: unknown) => e instanceof UserError && e.code === 'forbidden');
+  });
+});
+
+Deno.test('authenticate: a token the auth server accepts yields the user and its claims', async () => {
+  const user = { id: '6f1c2b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b', email: 'support@easymo.test' };
+  const valid = token({ sub: user.id, role: 'authenticated', email: user.email });
+  await withAuthServer(valid, user, async () => {
+    const caller = await authenticate(new Request('http://x', { headers: { authorization: `Bearer ${valid}` } }));
+    assert.equal(caller.kind, 'user');
+    assert.equal(caller.kind === 'user' && caller.userId, user.id);
+    assert.equal(caller.kind === 'user' && caller.email, user.email);
+    assert.equal(caller.claims.role, 'authenticated');
+  });
+});
+
+Deno.test(
+  'authenticate: refused by the auth server, anon tokens and mismatched subjects are unauthorized',
+  async () => {
+    const user = { id: '6f1c2b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b', email: 'support@easymo.test' };
+    const mismatched = token({ sub: 'another-user', role: 'authenticated' });
+    const anon = token({ role: 'anon' });
+    for (const [accepted, presented] of [
+      [mismatched, token({ sub: user.id, role: 'authenticated' })],
+      [mismatched, mismatched],
+      [anon, anon],
+    ]) {
+      await withAuthServer(accepted, user, async () => {
+        const req = new Request('http://x', { headers: { authorization: `Bearer ${presented}` } });
+        await assert.rejects(authenticate(req), (e: unknown) => e instanceof UserError && e.code === 'unauthorized');
+      });
+    }
+  },
+);
