@@ -1,14 +1,24 @@
 /**
  * The `db` suite: installs the pgTAP helpers (supabase/tests/setup.sql, test-only) into
- * the test database, then runs every supabase/tests/database/*.sql with pg_prove.
+ * the test database, runs every supabase/tests/database/*.sql with pg_prove, then
+ * Supabase's own gates: `supabase db lint` and `supabase db advisors` (no ERROR).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { connect } from '../packages/stack/src/database.ts';
+import { cliDbUrl, connect, supabaseCli } from '../packages/stack/src/database.ts';
 import { dbUrl, type Instance } from '../packages/stack/src/instance.ts';
 
 export async function runPgProve(instance: Instance): Promise<{ passed: number; failed: number; error?: string }> {
   const root = instance.root;
+  // Supabase's gates judge the product schema, so they run before test helpers exist.
+  let gatesPassed = 0;
+  let gatesFailed = 0;
+  for (const gate of ['lint', 'advisors']) {
+    const ok = (await supabase(root, ['db', gate, `--remote=${cliDbUrl(instance)}`, '--fail-on', 'error'])) === 0;
+    console.log(`${ok ? 'ok' : 'not ok'} - supabase db ${gate} reports no error`);
+    if (ok) gatesPassed += 1;
+    else gatesFailed += 1;
+  }
   const sql = connect(instance);
   try {
     await sql.file(path.join(root, 'supabase/tests/setup.sql'));
@@ -40,9 +50,20 @@ export async function runPgProve(instance: Instance): Promise<{ passed: number; 
     child.on('error', (error) => resolve({ code: 127, output: error.message }));
   });
   const lines = output.split('\n');
-  const passed = lines.filter((l) => /^\s*ok \d+/.test(l)).length;
-  const failed = lines.filter((l) => /^\s*not ok \d+/.test(l)).length;
+  const passed = gatesPassed + lines.filter((l) => /^\s*ok \d+/.test(l)).length;
+  let failed = gatesFailed + lines.filter((l) => /^\s*not ok \d+/.test(l)).length;
+  let error: string | undefined;
   // A file that dies before its plan (syntax error, bad plan) has no "not ok" line.
-  if (code !== 0 && failed === 0) return { passed, failed: 1, error: `pg_prove exited with ${code}` };
-  return { passed, failed };
+  if (code !== 0 && failed === gatesFailed) {
+    failed = 1;
+    error = `pg_prove exited with ${code}`;
+  }
+  return error ? { passed, failed, error } : { passed, failed };
+}
+
+function supabase(root: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [supabaseCli(), ...args], { cwd: root, stdio: 'inherit' });
+    child.on('exit', (status) => resolve(status ?? 1));
+  });
 }

@@ -15,14 +15,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startApps, appUrl, type RunningApps } from '../packages/stack/src/apps.ts';
-import { DEMO_PASSWORD } from '../packages/stack/src/demo.ts';
-import { apiUrl, dbUrl, getInstance } from '../packages/stack/src/instance.ts';
+import { startEphemeralStack, type EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { getInstance } from '../packages/stack/src/instance.ts';
 import { fileLog } from '../packages/stack/src/log.ts';
-import { loadOrCreateSecrets } from '../packages/stack/src/secrets.ts';
-import { startServices, type RunningServices } from '../packages/stack/src/services.ts';
-import { cluster, prepareDatabase } from '../packages/stack/src/stack.ts';
-import { BROWSER_REQUIREMENTS, chromiumPath, ensureSystemPackages } from '../packages/stack/src/system.ts';
+import { BROWSER_REQUIREMENTS, ensureSystemPackages } from '../packages/stack/src/system.ts';
 import { checkFunctions } from './test-functions.ts';
 import { runPgProve } from './test-db.ts';
 
@@ -96,49 +92,6 @@ async function playwright(env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'su
   };
 }
 
-interface TestStack {
-  env: NodeJS.ProcessEnv;
-  stop(): Promise<void>;
-}
-
-/** A fresh test stack: wiped data, migrated, seeded, services in this process. */
-async function startTestStack(withApps: boolean): Promise<TestStack> {
-  const started = Date.now();
-  const pg = cluster(instance, log);
-  pg?.wipe();
-  rmSync(instance.storageDir, { recursive: true, force: true });
-  rmSync(instance.secretsFile, { force: true });
-  await prepareDatabase(instance, log);
-  const secrets = loadOrCreateSecrets(instance);
-  let services: RunningServices | undefined;
-  let apps: RunningApps | undefined;
-  const stop = async () => {
-    await apps?.stop();
-    await services?.stop();
-    pg?.stop();
-  };
-  try {
-    services = await startServices(instance, { watch: false, log: fileLog(instance, 'services') });
-    if (withApps) apps = await startApps(instance, secrets, { mode: 'preview', log: fileLog(instance, 'apps') });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const env: NodeJS.ProcessEnv = {
-    SUPABASE_URL: apiUrl(instance),
-    SUPABASE_ANON_KEY: secrets.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
-    SUPABASE_JWT_SECRET: secrets.jwtSecret,
-    SUPABASE_DB_URL: dbUrl(instance),
-    ADMIN_URL: appUrl(instance, 'admin-app'),
-    STATION_URL: appUrl(instance, 'station-pwa'),
-    DEMO_PASSWORD,
-    CHROMIUM_PATH: chromiumPath(),
-  };
-  return { env, stop };
-}
-
 async function runSuite(suite: Suite, env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'suite' | 'seconds'>> {
   switch (suite) {
     case 'unit':
@@ -164,7 +117,7 @@ async function main(): Promise<number> {
   const suites = requested.length > 0 ? SUITES.filter((s) => requested.includes(s)) : [...SUITES];
   mkdirSync(reportDir, { recursive: true });
   const results: SuiteResult[] = [];
-  let stack: TestStack | undefined;
+  let stack: EphemeralStack | undefined;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -179,7 +132,9 @@ async function main(): Promise<number> {
       const started = Date.now();
       let result: Omit<SuiteResult, 'suite' | 'seconds'>;
       try {
-        if (NEEDS_STACK.includes(suite) && !stack) stack = await startTestStack(suites.includes('browser'));
+        if (NEEDS_STACK.includes(suite) && !stack) {
+          stack = await startEphemeralStack({ withApps: suites.includes('browser'), log });
+        }
         log(`── ${suite} ──`);
         result = await runSuite(suite, stack?.env ?? {});
       } catch (error) {

@@ -24,7 +24,8 @@ export function appUrl(instance: Instance, app: AppName): string {
 }
 
 function viteBin(appDir: string): string {
-  return createRequire(path.join(appDir, 'package.json')).resolve('vite/bin/vite.js');
+  const manifest = createRequire(path.join(appDir, 'package.json')).resolve('vite/package.json');
+  return path.join(path.dirname(manifest), 'bin', 'vite.js');
 }
 
 function appEnv(instance: Instance, secrets: StackSecrets): NodeJS.ProcessEnv {

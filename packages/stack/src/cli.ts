@@ -89,7 +89,7 @@ async function dev(instance: Instance): Promise<void> {
     } else {
       const functionLog = fileLog(instance, 'services', (line) => console.log(`[fn] ${line}`));
       services = await startServices(instance, { watch: true, log: functionLog });
-      writeState(instance, { pid: process.pid, mode: 'dev', startedAt: new Date().toISOString() });
+      writeState(instance, { pid: process.pid, mode: 'foreground', startedAt: new Date().toISOString() });
     }
     apps = await startApps(instance, loadOrCreateSecrets(instance), { mode: 'dev', log: fileLog(instance, 'apps') });
   } catch (error) {

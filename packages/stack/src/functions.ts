@@ -142,10 +142,12 @@ export class FunctionsRunner {
 
     child.once('exit', (code, signal) => {
       if (this.stopping || this.running.get(name)?.child !== child) return;
-      log(`[${name}] exited (code ${code}, signal ${signal}); restarting`);
+      // Decide after a pause: a Ctrl-C reaches the Deno children before our own stop().
       const delay = Math.min(30_000, 500 * 2 ** attempt);
       setTimeout(() => {
-        if (!this.stopping) this.startOne(name, attempt + 1).catch((error: Error) => log(`[${name}] ${error.message}`));
+        if (this.stopping) return;
+        log(`[${name}] exited (code ${code}, signal ${signal}); restarting`);
+        this.startOne(name, attempt + 1).catch((error: Error) => log(`[${name}] ${error.message}`));
       }, delay).unref();
     });
     await ready;

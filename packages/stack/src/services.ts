@@ -15,6 +15,8 @@ import { readSupabaseConfig } from './supabase-config.ts';
 
 export interface RunningServices {
   functions: string[];
+  /** The loopback port a function's Deno process listens on (behind the gateway). */
+  functionPort(name: string): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startServices(
   const running = server;
   return {
     functions: functions.names(),
+    functionPort: (name) => functions.port(name),
     async stop() {
       await new Promise<void>((resolve) => {
         running.close(() => resolve());

@@ -32,7 +32,8 @@ const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 interface StackState {
   pid: number;
-  mode: 'daemon' | 'dev';
+  /** `daemon`: started by `stack up`; `foreground`: inside `pnpm dev` or `pnpm test`. */
+  mode: 'daemon' | 'foreground';
   startedAt: string;
 }
 
@@ -104,7 +105,7 @@ export async function waitForHealth(
 export async function startDaemon(instance: Instance, log: Log): Promise<void> {
   const owner = servicesOwner(instance);
   if (owner) {
-    log(`services already running (pid ${owner.pid}, started by ${owner.mode === 'dev' ? 'pnpm dev' : 'stack up'})`);
+    log(`services already running (pid ${owner.pid}, started by ${owner.mode === 'daemon' ? 'stack up' : 'pnpm dev'})`);
     return;
   }
   mkdirSync(instance.logDir, { recursive: true });
@@ -157,7 +158,8 @@ export async function down(instance: Instance, log: Log): Promise<void> {
 /** Wipes the database and stored files, then migrates and seeds again. */
 export async function reset(instance: Instance, log: Log): Promise<void> {
   const wasRunning = servicesOwner(instance)?.mode === 'daemon';
-  if (servicesOwner(instance)?.mode === 'dev') throw new StackError('stop `pnpm dev` before resetting its stack');
+  if (servicesOwner(instance)?.mode === 'foreground')
+    throw new StackError('stop `pnpm dev` before resetting its stack');
   await stopServices(instance, log);
   const local = cluster(instance, log);
   if (local) {

@@ -1,0 +1,58 @@
+import { useState, type FormEvent } from 'react';
+import { supabase } from '../lib/supabase.ts';
+
+export function SignInPage() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const { error: failure } = await supabase.auth.signInWithPassword({ email: email.trim(), password });
+    setBusy(false);
+    if (failure) {
+      setError(failure.code === 'invalid_credentials' ? 'Wrong email or password.' : failure.message);
+    }
+  }
+
+  return (
+    <main className="sign-in">
+      <form className="card" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">easyMO Admin</h1>
+        <p className="muted">Sign in with your staff account.</p>
+        <label>
+          Email
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
