@@ -14,32 +14,50 @@ export interface SystemRequirement {
   aptPackages: string[];
 }
 
-const isRoot = () => process.getuid?.() === 0;
-const hasApt = () => existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+/** The facts about this machine the install decision depends on (injectable for tests). */
+export interface Host {
+  isRoot: boolean;
+  hasApt: boolean;
+  /** Runs apt-get with the given arguments; returns its exit code. */
+  aptGet(args: string[]): number;
+}
 
-export function ensureSystemPackages(requirements: SystemRequirement[], log: (line: string) => void): void {
+const realHost = (): Host => ({
+  isRoot: process.getuid?.() === 0,
+  hasApt: existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get'),
+  aptGet: (args) =>
+    spawnSync('apt-get', args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status ?? 1,
+});
+
+export function ensureSystemPackages(
+  requirements: SystemRequirement[],
+  log: (line: string) => void,
+  host: Host = realHost(),
+): void {
   const missing = requirements.filter((r) => !r.present());
   if (missing.length === 0) return;
   const packages = [...new Set(missing.flatMap((r) => r.aptPackages))];
   const what = missing.map((r) => r.what).join(', ');
-  if (!hasApt()) {
+  if (!host.hasApt) {
     throw new StackError(
       `missing: ${what}. Install PostgreSQL 15 with PostGIS 3, pgTAP (with pg_prove) and plpgsql_check, ` +
         `and Chromium, then set PG_BIN_DIR to PostgreSQL's bin folder (or point DATABASE_URL at a Supabase database).`,
     );
   }
   const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade ${packages.join(' ')}`;
-  if (!isRoot()) {
+  if (!host.isRoot) {
     throw new StackError(`missing: ${what}. Install with:\n  sudo sh -c '${command}'`);
   }
   log(`installing ${packages.join(' ')} (missing: ${what})`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
     ['install', '-y', '-qq', '--no-upgrade', ...packages],
   ]) {
-    const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
-    if (result.status !== 0) throw new StackError(`apt-get ${args[0]} failed (exit ${result.status}); run: ${command}`);
+    const status = host.aptGet(args);
+    if (status !== 0) throw new StackError(`apt-get ${args[0]} failed (exit ${status}); run: ${command}`);
   }
   const still = missing.filter((r) => !r.present());
   if (still.length > 0) throw new StackError(`still missing after apt-get: ${still.map((r) => r.what).join(', ')}`);
