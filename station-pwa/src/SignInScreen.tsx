@@ -1,19 +1,15 @@
+import { usePasswordSignIn } from '@easymo/client';
 import { useState, type FormEvent } from 'react';
 import { supabase } from './supabase.ts';
 
 export function SignInScreen() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { signIn, busy, error } = usePasswordSignIn(supabase);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const { error: failure } = await supabase.auth.signInWithPassword({ email: email.trim(), password });
-    setBusy(false);
-    if (failure) setError(failure.code === 'invalid_credentials' ? 'Wrong email or password.' : failure.message);
+    void signIn(email, password);
   }
 
   return (

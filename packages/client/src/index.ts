@@ -1,3 +1,4 @@
 export * from './api.ts';
 export * from './session.ts';
+export * from './sign-in.ts';
 export * from './supabase.ts';
