@@ -19,8 +19,17 @@ const ENTRY = {
   bench: ['bench/run.ts'],
 };
 
+// stderr, so that `pnpm -s stack status --json` prints nothing but JSON on stdout.
 function log(line) {
-  console.log(`[bootstrap] ${line}`);
+  console.error(`[bootstrap] ${line}`);
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `[bootstrap] Node ${process.versions.node} is too old: this project needs Node 20.19 or newer (Vite 8 does).`,
+  );
+  process.exit(1);
 }
 
 function works(command, args) {
@@ -32,7 +41,7 @@ function pnpmCommand() {
   if (works('pnpm', ['--version'])) return ['pnpm'];
   log(`installing pnpm ${pnpmVersion} (npm install -g)`);
   if (
-    spawnSync('npm', ['install', '-g', `pnpm@${pnpmVersion}`], { stdio: 'inherit' }).status === 0 &&
+    spawnSync('npm', ['install', '-g', `pnpm@${pnpmVersion}`], { stdio: [0, 2, 2] }).status === 0 &&
     works('pnpm', ['--version'])
   ) {
     return ['pnpm'];
@@ -58,14 +67,24 @@ if (!entry) {
 if (dependenciesStale()) {
   const [pnpm, ...pnpmArgs] = pnpmCommand();
   log('installing workspace dependencies (pnpm install --frozen-lockfile)');
-  const status = spawnSync(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile'], { stdio: 'inherit', cwd: root }).status;
+  // Install output goes to stderr: stdout belongs to the command (e.g. status --json).
+  const status = spawnSync(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile'], { stdio: [0, 2, 2], cwd: root }).status;
   if (status !== 0) {
-    console.error('[bootstrap] pnpm install failed');
+    log('pnpm install failed');
     process.exit(status ?? 1);
   }
 }
 
 // The child handles Ctrl-C itself (it shuts the stack down cleanly); wait for it.
-const child = spawn(process.execPath, ['--import', 'tsx', ...entry, ...rest], { stdio: 'inherit', cwd: root });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+const [script, ...scriptArgs] = entry;
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script), ...scriptArgs, ...rest], {
+  stdio: 'inherit',
+  cwd: root,
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+// If whoever ran us (npm, pnpm) is killed, stop the child as if Ctrl-C had been pressed.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 1000).unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

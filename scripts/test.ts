@@ -122,8 +122,7 @@ async function main(): Promise<number> {
   const onSignal = () => {
     interrupted = true;
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   try {
     if (suites.includes('browser')) ensureSystemPackages(BROWSER_REQUIREMENTS, log);

@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('storage', () => {
   const path = `cards/${Date.now()}/voucher.png`;
 
-  it('an admin uploads; the row is written as the caller, with storage-api metadata', async () => {
+  it('an admin uploads; the row records the caller as owner, with storage-api metadata', async () => {
     const { client, session } = await signIn(DEMO.admin);
     const { data, error } = await client.storage.from(BUCKET).upload(path, PNG, { contentType: 'image/png' });
     expect(error).toBeNull();
@@ -128,10 +128,35 @@ describe('storage', () => {
     expect(listed.data).toEqual([]);
   });
 
-  it('without a session nothing is readable', async () => {
+  it('without a session nothing is readable: the object looks absent', async () => {
     const { data, error } = await anonClient().storage.from(BUCKET).download(path);
     expect(data).toBeNull();
-    expect(error).toBeTruthy();
+    expect(error).toMatchObject({ status: 400, statusCode: '404' });
+  });
+
+  it('removing an object leaves objects nested under its name intact', async () => {
+    const { client } = await signIn(DEMO.admin);
+    const bucket = client.storage.from(BUCKET);
+    const parent = `nested/${Date.now()}`;
+    const child = `${parent}/child.png`;
+    const other = Buffer.concat([PNG, Buffer.from('child')]);
+    expect((await bucket.upload(parent, PNG, { contentType: 'image/png' })).error).toBeNull();
+    expect((await bucket.upload(child, other, { contentType: 'image/png' })).error).toBeNull();
+    expect((await bucket.remove([parent])).data?.map((o) => o.name)).toEqual([parent]);
+    const { data, error } = await bucket.download(child);
+    expect(error).toBeNull();
+    expect(Buffer.from(await (data as Blob).arrayBuffer()).equals(other)).toBe(true);
+    expect((await bucket.download(parent)).error).toMatchObject({ statusCode: '404' });
+  });
+
+  it('an object whose bytes went missing answers 404, never a 200 with an empty body', async () => {
+    const { client } = await signIn(DEMO.admin);
+    const name = `orphan/${Date.now()}.png`;
+    expect((await client.storage.from(BUCKET).upload(name, PNG, { contentType: 'image/png' })).error).toBeNull();
+    await sql`update storage.objects set version = 'gone' where bucket_id = ${BUCKET} and name = ${name}`;
+    const { data, error } = await client.storage.from(BUCKET).download(name);
+    expect(data).toBeNull();
+    expect(error).toMatchObject({ statusCode: '404' });
   });
 
   it('an admin lists and removes the object; it is gone afterwards', async () => {

@@ -10,9 +10,15 @@ comment on schema app is 'Private helpers for RLS policies and triggers. Not par
 revoke all on schema app from public;
 grant usage on schema app to authenticated, service_role;
 
--- Functions are not executable by everyone unless a migration says so.
-alter default privileges in schema public revoke execute on functions from public;
-alter default privileges in schema app revoke execute on functions from public;
+-- Nothing new is reachable through the API unless a migration grants it: Supabase's
+-- default privileges grant new tables, functions and sequences in `public` to the API
+-- roles; take that back. Postgres also grants EXECUTE on every new function to PUBLIC,
+-- a global default that a per-schema rule cannot remove (and removing it globally
+-- would also close extensions' functions): every migration revokes it function by
+-- function, and supabase/tests/database/05_schema.sql fails on any it forgets.
+alter default privileges in schema public revoke all on tables from anon, authenticated, service_role;
+alter default privileges in schema public revoke all on sequences from anon, authenticated, service_role;
+alter default privileges in schema public revoke execute on functions from anon, authenticated;
 
 -- ════════════════════════════════════════════════════════════════════════════════
 -- Table
@@ -91,7 +97,7 @@ create trigger stamp_admin_roles before insert or update on public.admin_roles
 -- Access: RLS decides rows; grants decide operations
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.admin_roles enable row level security;
-revoke all on table public.admin_roles from public, anon, authenticated;
+revoke all on table public.admin_roles from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.admin_roles to authenticated;
 grant select, insert, update, delete on table public.admin_roles to service_role;
 

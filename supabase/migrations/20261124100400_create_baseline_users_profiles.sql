@@ -20,7 +20,7 @@ begin
     create trigger touch_updated_at before update on public.users
       for each row execute function app.touch_updated_at();
     alter table public.users enable row level security;
-    revoke all on table public.users from public, anon, authenticated;
+    revoke all on table public.users from public, anon, authenticated, service_role;
     grant select, insert, update, delete on table public.users to authenticated, service_role;
   end if;
 
@@ -36,7 +36,7 @@ begin
     create trigger touch_updated_at before update on public.profiles
       for each row execute function app.touch_updated_at();
     alter table public.profiles enable row level security;
-    revoke all on table public.profiles from public, anon, authenticated;
+    revoke all on table public.profiles from public, anon, authenticated, service_role;
     grant select, insert, update, delete on table public.profiles to authenticated, service_role;
   end if;
 end

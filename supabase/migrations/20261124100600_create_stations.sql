@@ -60,7 +60,7 @@ grant execute on function app.operator_station_id() to authenticated, service_ro
 -- Access
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.stations enable row level security;
-revoke all on table public.stations from public, anon, authenticated;
+revoke all on table public.stations from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.stations to authenticated;
 grant select, insert, update, delete on table public.stations to service_role;
 
@@ -79,7 +79,7 @@ create policy "super admins delete stations"
   using ((select app.has_role('super_admin')));
 
 alter table public.station_operators enable row level security;
-revoke all on table public.station_operators from public, anon, authenticated;
+revoke all on table public.station_operators from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.station_operators to authenticated;
 grant select, insert, update, delete on table public.station_operators to service_role;
 

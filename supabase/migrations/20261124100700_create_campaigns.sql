@@ -100,7 +100,7 @@ create trigger audit after insert or update or delete on public.campaign_targets
 -- targets (spec). A campaign can only be deleted while it is a draft.
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.campaigns enable row level security;
-revoke all on table public.campaigns from public, anon, authenticated;
+revoke all on table public.campaigns from public, anon, authenticated, service_role;
 grant select, insert, delete on table public.campaigns to authenticated;
 -- legacy_id, created_by and the timestamps are not the caller's to change.
 grant update (name, type, template_id, status, metadata) on table public.campaigns to authenticated;
@@ -121,7 +121,7 @@ create policy "campaign runners delete draft campaigns"
   using (status = 'draft' and (select app.has_any_role('{super_admin,support}')));
 
 alter table public.campaign_targets enable row level security;
-revoke all on table public.campaign_targets from public, anon, authenticated;
+revoke all on table public.campaign_targets from public, anon, authenticated, service_role;
 grant select, insert, delete on table public.campaign_targets to authenticated;
 grant update (personalized_vars, status, error_code, message_id) on table public.campaign_targets to authenticated;
 grant select, insert, update, delete on table public.campaign_targets to service_role;

@@ -7,15 +7,18 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   bytes bytea;
-  code text;
+  drawn text;
+  -- char(5), like vouchers.code5: comparing as text would bypass the unique index.
+  code char(5);
 begin
   loop
     bytes := extensions.gen_random_bytes(5);
     -- 256 is a multiple of 32: every character is equally likely.
-    code := '';
+    drawn := '';
     for i in 0..4 loop
-      code := code || substr(alphabet, (get_byte(bytes, i) % 32) + 1, 1);
+      drawn := drawn || substr(alphabet, (get_byte(bytes, i) % 32) + 1, 1);
     end loop;
+    code := drawn;
     -- security definer: the check must see every voucher, whatever the caller may read.
     exit when not exists (select 1 from public.vouchers v where v.code5 = code);
   end loop;

@@ -141,7 +141,7 @@ create trigger audit after insert or update or delete on public.vouchers
 -- redeem through SQL functions, never by writing these tables.
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.vouchers enable row level security;
-revoke all on table public.vouchers from public, anon, authenticated;
+revoke all on table public.vouchers from public, anon, authenticated, service_role;
 grant select, insert on table public.vouchers to authenticated;
 -- Redemption fields are written only by the redemption function.
 grant update (status, expires_at, station_scope, qr_url, png_url, metadata) on table public.vouchers to authenticated;

@@ -57,7 +57,7 @@ create trigger audit after insert or update or delete on public.insurance_quotes
 -- All admins see the queue; super admins and support decide; requests arrive from the
 -- WhatsApp side with the service role.
 alter table public.insurance_quotes enable row level security;
-revoke all on table public.insurance_quotes from public, anon, authenticated;
+revoke all on table public.insurance_quotes from public, anon, authenticated, service_role;
 grant select on table public.insurance_quotes to authenticated;
 grant update (premium, insurer, status, reviewer_comment) on table public.insurance_quotes to authenticated;
 grant select, insert, update on table public.insurance_quotes to service_role;

@@ -30,7 +30,7 @@ create trigger audit after insert or update or delete on public.settings
 create index settings_updated_by_idx on public.settings (updated_by);
 
 alter table public.settings enable row level security;
-revoke all on table public.settings from public, anon, authenticated;
+revoke all on table public.settings from public, anon, authenticated, service_role;
 grant select, insert, delete on table public.settings to authenticated;
 grant update (value) on table public.settings to authenticated;
 grant select, insert, update, delete on table public.settings to service_role;

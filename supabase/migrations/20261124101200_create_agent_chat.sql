@@ -29,7 +29,7 @@ create index agent_chat_messages_session_id_created_at_idx on public.agent_chat_
 
 alter table public.agent_chat_sessions enable row level security;
 alter table public.agent_chat_messages enable row level security;
-revoke all on table public.agent_chat_sessions, public.agent_chat_messages from public, anon, authenticated;
+revoke all on table public.agent_chat_sessions, public.agent_chat_messages from public, anon, authenticated, service_role;
 grant select, insert, update, delete on table public.agent_chat_sessions, public.agent_chat_messages to service_role;
 
 -- Deny-all (spec). service_role bypasses RLS; these make the intent explicit even if a

@@ -39,5 +39,5 @@ select s.id as station_id,
 comment on view public.view_active_bars is
   'Per station: redemptions in the last 24 h and 7 days, the RWF redeemed in 7 days, the last redemption, assigned operators.';
 
-revoke all on public.view_voucher_metrics, public.view_active_bars from public, anon, authenticated;
+revoke all on public.view_voucher_metrics, public.view_active_bars from public, anon, authenticated, service_role;
 grant select on public.view_voucher_metrics, public.view_active_bars to authenticated, service_role;

@@ -31,6 +31,15 @@ alter role service_role bypassrls;
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
 
+-- ── the public schema, as Supabase sets it up ─────────────────────────────────────────
+-- Hosted Supabase grants every new table, function and sequence in `public` to the API
+-- roles unless a migration takes it back. Reproduced here so local tests see exactly
+-- what a hosted project would expose.
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
+
 -- ── extensions ─────────────────────────────────────────────────────────────────────
 create schema if not exists extensions;
 comment on schema extensions is 'easymo local platform shim: where Supabase installs extensions';

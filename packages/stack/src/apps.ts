@@ -6,11 +6,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StackError } from './errors.ts';
 import { terminate } from './functions.ts';
 import { apiUrl, type Instance } from './instance.ts';
 import type { Log } from './log.ts';
 import type { StackSecrets } from './secrets.ts';
+
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
 
 export type AppName = 'admin-app' | 'station-pwa';
 export const APPS: AppName[] = ['admin-app', 'station-pwa'];
@@ -66,7 +69,11 @@ export async function startApps(
         options.mode === 'dev'
           ? [viteBin(appDir), '--host', '127.0.0.1', '--port', port, '--strictPort']
           : [viteBin(appDir), 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'];
-      const child = spawn(process.execPath, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, ...args], {
+        cwd: appDir,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       children.push(child);
       await waitForLine(child, app, /Local:|http:\/\/127\.0\.0\.1/, options.log);
     }

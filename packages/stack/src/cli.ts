@@ -30,7 +30,7 @@ import {
   servicesOwner,
   status,
   up,
-  writeState,
+  claimServices,
   type StackStatus,
 } from './stack.ts';
 
@@ -38,14 +38,14 @@ const USAGE =
   'usage: pnpm stack up|down|status [--json]|reset|seed|logs [name] [-f]   (add --instance test for the test stack)';
 
 /**
- * Resolves on the first SIGINT/SIGTERM. Later signals are ignored rather than killing us
- * mid-shutdown: Ctrl-C reaches both the npm/pnpm wrapper (which forwards it) and us.
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP (terminal closed). Later signals are
+ * ignored rather than killing us mid-shutdown: Ctrl-C reaches both the npm/pnpm wrapper
+ * (which forwards it) and us.
  */
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const handler = (signal: NodeJS.Signals) => resolve(signal);
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
   });
 }
 
@@ -70,7 +70,6 @@ async function dev(instance: Instance): Promise<void> {
   const log = fileLog(instance, 'dev', consoleLog);
   const pg = cluster(instance, log);
   const pgWasRunning = pg?.isRunning() ?? true;
-  await prepareDatabase(instance, log);
 
   let services: RunningServices | undefined;
   let apps: RunningApps | undefined;
@@ -83,13 +82,14 @@ async function dev(instance: Instance): Promise<void> {
     if (!pgWasRunning) pg?.stop();
   };
   try {
+    await prepareDatabase(instance, log);
     const owner = servicesOwner(instance);
     if (owner) {
-      log(`reusing services started by \`pnpm stack up\` (pid ${owner.pid})`);
+      log(`reusing services started by \`pnpm stack up\` (pid ${owner.pid}); functions will not reload on change`);
     } else {
       const functionLog = fileLog(instance, 'services', (line) => console.log(`[fn] ${line}`));
       services = await startServices(instance, { watch: true, log: functionLog });
-      writeState(instance, { pid: process.pid, mode: 'foreground', startedAt: new Date().toISOString() });
+      claimServices(instance);
     }
     apps = await startApps(instance, loadOrCreateSecrets(instance), { mode: 'dev', log: fileLog(instance, 'apps') });
   } catch (error) {
@@ -116,18 +116,23 @@ async function serve(instance: Instance): Promise<void> {
 
 function printLogs(instance: Instance, name: string | undefined, follow: boolean): void {
   if (!existsSync(instance.logDir)) throw new StackError('no logs yet: start the stack first');
-  const files = readdirSync(instance.logDir)
-    .filter((f) => f.endsWith('.log') && (!name || f === `${name}.log`))
-    .map((f) => path.join(instance.logDir, f));
-  if (files.length === 0)
-    throw new StackError(`no log named ${name}; have: ${readdirSync(instance.logDir).join(', ')}`);
+  const logs = new Map(
+    readdirSync(instance.logDir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => [f.replace(/\.log$/, ''), path.join(instance.logDir, f)] as const),
+  );
+  // The cluster may live outside .local (see clusterHome): its log comes with it.
+  const pgLog = cluster(instance, () => undefined)?.logFile;
+  if (pgLog && existsSync(pgLog)) logs.set('postgres', pgLog);
+  const files = [...logs.entries()].filter(([key]) => !name || key === name).map(([, file]) => file);
+  if (files.length === 0) throw new StackError(`no log named ${name}; have: ${[...logs.keys()].join(', ')}`);
   if (follow) {
     spawn('tail', ['-n', '50', '-F', ...files], { stdio: 'inherit' });
     return;
   }
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    console.log(`==> ${path.relative(instance.root, file)} <==`);
+    console.log(`==> ${file} <==`);
     console.log(lines.slice(-200).join('\n'));
   }
 }

@@ -10,7 +10,7 @@ import { apiUrl, dbUrl, getInstance, type Instance } from './instance.ts';
 import { fileLog, type Log } from './log.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { startServices, type RunningServices } from './services.ts';
-import { clearState, cluster, prepareDatabase, writeState } from './stack.ts';
+import { claimServices, clearState, cluster, prepareDatabase } from './stack.ts';
 import { chromiumPath } from './system.ts';
 
 /** What test processes need to reach the stack (a type alias, so it fits process env). */
@@ -38,11 +38,6 @@ export async function startEphemeralStack(options: { withApps: boolean; log: Log
   const instance = getInstance('test');
   const started = Date.now();
   const pg = cluster(instance, options.log);
-  pg?.wipe();
-  rmSync(instance.storageDir, { recursive: true, force: true });
-  rmSync(instance.secretsFile, { force: true });
-  await prepareDatabase(instance, options.log);
-  const secrets = loadOrCreateSecrets(instance);
   let services: RunningServices | undefined;
   let apps: RunningApps | undefined;
   const stop = async () => {
@@ -51,12 +46,19 @@ export async function startEphemeralStack(options: { withApps: boolean; log: Log
     clearState(instance);
     pg?.stop();
   };
+  let secrets: StackSecrets;
   try {
+    pg?.wipe();
+    rmSync(instance.storageDir, { recursive: true, force: true });
+    rmSync(instance.secretsFile, { force: true });
+    await prepareDatabase(instance, options.log);
+    secrets = loadOrCreateSecrets(instance);
     services = await startServices(instance, { watch: false, log: fileLog(instance, 'services') });
-    writeState(instance, { pid: process.pid, mode: 'foreground', startedAt: new Date().toISOString() });
+    claimServices(instance);
     if (options.withApps)
       apps = await startApps(instance, secrets, { mode: 'preview', log: fileLog(instance, 'apps') });
   } catch (error) {
+    // Whatever failed (a bad migration, a function that does not boot), leave nothing running.
     await stop();
     throw error;
   }

@@ -59,7 +59,10 @@ interface RunningFunction {
   name: string;
   port: number;
   child: ChildProcess;
+  ready: boolean;
 }
+
+export type FunctionState = 'ready' | 'booting';
 
 export interface FunctionsOptions {
   root: string;
@@ -84,9 +87,25 @@ export class FunctionsRunner {
     return this.running.get(name)?.port;
   }
 
+  /** Undefined for an unknown function; `booting` until it listens (or while it is broken). */
+  state(name: string): FunctionState | undefined {
+    const fn = this.running.get(name);
+    return fn && (fn.ready ? 'ready' : 'booting');
+  }
+
+  /**
+   * Starts every function. Without watch (`stack up`, tests) a function that fails to
+   * boot fails the start. With watch (`pnpm dev`) the others carry on and the broken one
+   * answers 503 until a saved fix makes it boot.
+   */
   async start(): Promise<void> {
     const names = discoverFunctions(this.options.root);
-    await Promise.all(names.map((name) => this.startOne(name)));
+    const starts = names.map((name) => this.startOne(name));
+    if (!this.options.watch) {
+      await Promise.all(starts);
+      return;
+    }
+    for (const start of starts) start.catch((error: Error) => this.options.log(error.message));
   }
 
   private async startOne(name: string, attempt = 0): Promise<void> {
@@ -103,9 +122,10 @@ export class FunctionsRunner {
       ...(watch ? [`--watch=${fnDir},${path.join(functionsDir(root), '_shared')}`, '--no-clear-screen'] : []),
       HOST_SCRIPT,
     ];
+    // stdin stays an open pipe we never write to: its end tells the host we are gone.
     const child = spawn(denoExecutable(), args, {
       cwd: fnDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
@@ -115,10 +135,10 @@ export class FunctionsRunner {
         ...env,
         STACK_FUNCTION_PORT: String(port),
         STACK_FUNCTION_ENTRY: pathToFileURL(path.join(fnDir, 'index.ts')).href,
-        STACK_PARENT_PID: String(process.pid),
       },
     });
-    this.running.set(name, { name, port, child });
+    const running: RunningFunction = { name, port, child, ready: false };
+    this.running.set(name, running);
 
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -128,8 +148,11 @@ export class FunctionsRunner {
       const onLine = (line: string) => {
         log(`[${name}] ${line}`);
         if (line.includes('function listening on')) {
+          running.ready = true;
           clearTimeout(timer);
           resolve();
+        } else if (line.includes('Watcher') && line.includes('Restarting')) {
+          running.ready = false;
         }
       };
       lines(child.stdout, onLine);

@@ -15,7 +15,7 @@ export interface GatewayDeps {
   secrets: StackSecrets;
   config: SupabaseConfig;
   /** Where each function listens (the Deno processes of FunctionsRunner). */
-  functions: Pick<FunctionsRunner, 'names' | 'port'>;
+  functions: Pick<FunctionsRunner, 'names' | 'port' | 'state'>;
   auth: Hono;
   storage: Hono;
 }
@@ -98,7 +98,14 @@ async function proxyToFunction(c: Context, deps: GatewayDeps): Promise<Response>
   const name = rest.split('/')[0] ?? '';
   const port = deps.functions.port(name);
   if (!name || port === undefined) {
-    return c.json({ code: 'NOT_FOUND', message: 'Requested function was not found' }, 404);
+    return c.json({ code: 'NOT_FOUND', message: 'Requested function was not found' }, 404, {
+      'access-control-allow-origin': '*',
+    });
+  }
+  if (deps.functions.state(name) !== 'ready') {
+    return c.json({ code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' }, 503, {
+      'access-control-allow-origin': '*',
+    });
   }
   if (c.req.method !== 'OPTIONS' && functionConfig(deps.config, name).verifyJwt) {
     const refused = checkFunctionJwt(c, deps.secrets.jwtSecret);
@@ -123,9 +130,7 @@ async function proxyToFunction(c: Context, deps: GatewayDeps): Promise<Response>
     return c.json(
       { code: 'BOOT_ERROR', message: `Function ${name} is not reachable: ${(error as Error).message}` },
       503,
-      {
-        'x-relay-error': 'true',
-      },
+      { 'access-control-allow-origin': '*' },
     );
   }
   // fetch has already decoded any content-encoding; let the server frame the body again.

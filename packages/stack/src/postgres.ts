@@ -4,6 +4,7 @@
  * they run as the `postgres` OS user on folders that user owns.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StackError } from './errors.ts';
@@ -27,16 +28,35 @@ function postgresOsUser(): OsUser {
   }
 }
 
+/**
+ * Where the cluster lives: `.local/<instance>/pg`, unless we are root and the postgres
+ * OS user cannot reach the checkout (e.g. a clone under /root, mode 0700). Then it lives
+ * in a folder of its own under /var/tmp, named after the checkout so data persists.
+ */
+export function clusterHome(instance: Instance): { base: string; logFile: string } {
+  const local = { base: instance.pgDataDir, logFile: path.join(instance.logDir, 'postgres.log') };
+  if (!isRoot()) return local;
+  mkdirSync(instance.dir, { recursive: true });
+  const reachable = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', instance.dir]).status === 0;
+  if (reachable) return local;
+  const id = createHash('sha1').update(instance.root).digest('hex').slice(0, 12);
+  const base = path.join('/var/tmp/easymo-stack', `${id}-${instance.name}`, 'pg');
+  return { base, logFile: path.join(path.dirname(base), 'postgres.log') };
+}
+
 export class PostgresCluster {
+  private readonly base: string;
   private readonly dataDir: string;
-  private readonly logFile: string;
+  readonly logFile: string;
 
   constructor(
     private readonly instance: Instance,
     private readonly log: (line: string) => void,
   ) {
-    this.dataDir = path.join(instance.pgDataDir, 'data');
-    this.logFile = path.join(instance.logDir, 'postgres.log');
+    const home = clusterHome(instance);
+    this.base = home.base;
+    this.dataDir = path.join(home.base, 'data');
+    this.logFile = home.logFile;
   }
 
   /** Runs a PostgreSQL binary, as the postgres OS user when we are root. */
@@ -77,7 +97,7 @@ export class PostgresCluster {
     ensureSystemPackages(POSTGRES_REQUIREMENTS, this.log);
     if (!this.isInitialised()) this.init();
     if (this.isRunning()) return;
-    mkdirSync(this.instance.logDir, { recursive: true });
+    mkdirSync(path.dirname(this.logFile), { recursive: true });
     if (isRoot()) {
       writeFileSync(this.logFile, '', { flag: 'a' });
       const { uid, gid } = postgresOsUser();
@@ -104,14 +124,14 @@ export class PostgresCluster {
   /** Stops the cluster and deletes its data: the next start is a fresh initdb. */
   wipe(): void {
     this.stop();
-    rmSync(this.instance.pgDataDir, { recursive: true, force: true });
+    rmSync(this.base, { recursive: true, force: true });
   }
 
   private init(): void {
-    this.log(`creating a PostgreSQL cluster in ${path.relative(this.instance.root, this.dataDir)}`);
-    this.ownedDir(this.instance.pgDataDir);
+    this.log(`creating a PostgreSQL cluster in ${this.dataDir}`);
+    this.ownedDir(this.base);
     // Supabase's local stack uses postgres/postgres; the cluster only listens on 127.0.0.1.
-    const pwfile = path.join(this.instance.pgDataDir, 'initdb.pw');
+    const pwfile = path.join(this.base, 'initdb.pw');
     writeFileSync(pwfile, 'postgres\n', { mode: 0o644 });
     try {
       this.run('initdb', [
@@ -128,12 +148,6 @@ export class PostgresCluster {
       ]);
     } catch (error) {
       rmSync(this.dataDir, { recursive: true, force: true });
-      if (isRoot()) {
-        throw new StackError(
-          `${(error as Error).message}\nThe postgres OS user must be able to reach ${this.instance.pgDataDir}; ` +
-            'check that every parent folder is world-executable, or set DATABASE_URL.',
-        );
-      }
       throw error;
     } finally {
       rmSync(pwfile, { force: true });

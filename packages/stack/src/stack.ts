@@ -7,7 +7,7 @@
  * owns them, so `down` can stop exactly what was started and nothing else.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appUrl } from './apps.ts';
@@ -32,9 +32,11 @@ const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 interface StackState {
   pid: number;
-  /** `daemon`: started by `stack up`; `foreground`: inside `pnpm dev` or `pnpm test`. */
+  /** `daemon`: started by `stack up`; `foreground`: inside `pnpm dev`, `pnpm test` or `pnpm bench`. */
   mode: 'daemon' | 'foreground';
   startedAt: string;
+  /** The script the owner runs: a reused pid running anything else is not ours. */
+  script: string;
 }
 
 export function readState(instance: Instance): StackState | undefined {
@@ -64,18 +66,56 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid serving the gateway for this instance, if it is still alive. */
+/** Alive and still running our script (pids are reused after exits and reboots). */
+function isOwner(state: StackState): boolean {
+  if (!isAlive(state.pid)) return false;
+  const cmdline = `/proc/${state.pid}/cmdline`;
+  if (!existsSync(cmdline)) return true; // no /proc (macOS): the liveness check is all we have
+  try {
+    // Arguments may be relative to the process's working directory.
+    const cwd = readlinkSync(`/proc/${state.pid}/cwd`);
+    return readFileSync(cmdline, 'utf8')
+      .split('\0')
+      .some((arg) => arg && path.resolve(cwd, arg) === state.script);
+  } catch {
+    return false;
+  }
+}
+
+/** The process serving the gateway for this instance, if it is still that process. */
 export function servicesOwner(instance: Instance): StackState | undefined {
   const state = readState(instance);
-  return state && isAlive(state.pid) ? state : undefined;
+  return state && isOwner(state) ? state : undefined;
+}
+
+/** Records this process (pnpm dev, pnpm test, pnpm bench) as the owner of the services. */
+export function claimServices(instance: Instance): void {
+  const script = path.resolve(process.argv[1] ?? '');
+  writeState(instance, { pid: process.pid, mode: 'foreground', startedAt: new Date().toISOString(), script });
 }
 
 export function cluster(instance: Instance, log: Log): PostgresCluster | undefined {
   return instance.externalDbUrl ? undefined : new PostgresCluster(instance, log);
 }
 
+/**
+ * The local stack seeds demo accounts with a published password and `reset` wipes data:
+ * it refuses a DATABASE_URL that is not on this machine (deploy with `supabase db push`).
+ */
+export function assertLocalDatabase(instance: Instance, env: NodeJS.ProcessEnv = process.env): void {
+  if (!instance.externalDbUrl || env.STACK_ALLOW_REMOTE === '1') return;
+  const host = new URL(instance.externalDbUrl).hostname.replace(/^\[|\]$/g, '');
+  if (['127.0.0.1', 'localhost', '::1'].includes(host)) return;
+  throw new StackError(
+    `DATABASE_URL points at ${host}. The local stack seeds demo accounts with a published password and ` +
+      '`reset` wipes data, so it only runs against a database on this machine. Deploy with `supabase db push` ' +
+      '(README), or set STACK_ALLOW_REMOTE=1 for a throw-away database.',
+  );
+}
+
 /** Postgres up, platform shim, migrations and (once per change) seed. */
 export async function prepareDatabase(instance: Instance, log: Log): Promise<void> {
+  assertLocalDatabase(instance);
   cluster(instance, log)?.start();
   await waitForDatabase(instance);
   await applyPlatformShim(instance, log);
@@ -117,9 +157,9 @@ export async function startDaemon(instance: Instance, log: Log): Promise<void> {
   });
   if (child.pid === undefined) throw new StackError('could not start the services process');
   child.unref();
-  writeState(instance, { pid: child.pid, mode: 'daemon', startedAt: new Date().toISOString() });
+  writeState(instance, { pid: child.pid, mode: 'daemon', startedAt: new Date().toISOString(), script: CLI });
   log('starting gateway and edge functions (first start downloads Deno packages)');
-  await waitForHealth(instance, 240_000, () => isAlive(child.pid as number));
+  await waitForHealth(instance, 240_000, () => isAlive(child.pid ?? 0));
 }
 
 /** Stops the services (whoever owns them) and waits until every process is gone. */
@@ -131,8 +171,8 @@ export async function stopServices(instance: Instance, log: Log): Promise<void> 
     const target = owner.mode === 'daemon' ? -owner.pid : owner.pid;
     signal(target, 'SIGTERM');
     const deadline = Date.now() + 15_000;
-    while (isAlive(owner.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(owner.pid)) signal(target, 'SIGKILL');
+    while (isOwner(owner) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isOwner(owner)) signal(target, 'SIGKILL');
   }
   clearState(instance);
 }
@@ -165,16 +205,17 @@ export async function reset(instance: Instance, log: Log): Promise<void> {
   if (local) {
     local.wipe();
   } else {
-    log('resetting the database at DATABASE_URL with the Supabase CLI');
-    runSupabaseCli(instance, ['db', 'reset', `--remote=${cliDbUrl(instance)}`, '--yes', '--no-seed'], log);
+    assertLocalDatabase(instance);
     const sql = connect(instance);
     try {
-      // Our shim's auth and storage schemas survive a CLI reset; empty them too.
-      await sql`truncate auth.users, storage.objects cascade`;
-      await sql`delete from supabase_migrations.seed_files`.catch(() => undefined);
+      // Our shim's auth and storage schemas survive a CLI reset; empty them first (the
+      // reset re-creates the buckets the migrations define).
+      await sql`truncate auth.users, storage.objects, storage.buckets cascade`;
     } finally {
       await sql.end({ timeout: 2 });
     }
+    log('resetting the database at DATABASE_URL with the Supabase CLI');
+    runSupabaseCli(instance, ['db', 'reset', `--remote=${cliDbUrl(instance)}`, '--yes', '--no-seed'], log);
   }
   rmSync(instance.storageDir, { recursive: true, force: true });
   await prepareDatabase(instance, log);

@@ -41,8 +41,9 @@ function gateway() {
       functions: { open: { verifyJwt: false } },
     },
     functions: {
-      names: () => ['open', 'closed'],
-      port: (name) => (['open', 'closed'].includes(name) ? port : undefined),
+      names: () => ['open', 'closed', 'broken'],
+      port: (name) => (['open', 'closed', 'broken'].includes(name) ? port : undefined),
+      state: (name) => (name === 'broken' ? 'booting' : ['open', 'closed'].includes(name) ? 'ready' : undefined),
     },
     auth,
     storage,
@@ -99,6 +100,13 @@ describe('gateway: functions', () => {
     const response = await call('/functions/v1/closed/x', { method: 'OPTIONS' });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { method: string }).method).toBe('OPTIONS');
+  });
+
+  it('answers 503 BOOT_ERROR for a function that has not booted, readable by the browser', async () => {
+    const response = await call('/functions/v1/broken/x', { headers: { authorization: `Bearer ${secrets.anonKey}` } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await response.json()).toEqual({ code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' });
   });
 
   it('answers an unknown function with 404', async () => {

@@ -62,6 +62,9 @@ begin
     when sqlstate 'TS901' then null;
     when insufficient_privilege then
       outcome := case when sqlerrm like '%row-level security%' then 'rls' else 'denied' end;
+    when others then
+      -- Anything else (a constraint, a trigger) is reported, not allowed to stop the run.
+      outcome := format('error %s: %s', sqlstate, sqlerrm);
   end;
   return outcome;
 end

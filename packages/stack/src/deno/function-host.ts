@@ -11,27 +11,38 @@ if (!port || !entry) {
   Deno.exit(2);
 }
 
+// Our stdin is a pipe from the stack that started us; it ends when that process is gone,
+// however it died (even SIGKILL). Then we go too, instead of holding the port as an orphan.
+(async () => {
+  for await (const _chunk of Deno.stdin.readable) {
+    // the stack never writes; we only wait for the end
+  }
+  Deno.exit(0);
+})();
+
 type Handler = Deno.ServeHandler;
-const realServe = Deno.serve.bind(Deno);
+type Options = Record<string, unknown>;
+const realServe = Deno.serve.bind(Deno) as (options: Options, handler: Handler) => Deno.HttpServer;
 let served = false;
 
-function pickHandler(args: unknown[]): Handler | undefined {
-  for (const arg of args) {
-    if (typeof arg === 'function') return arg as Handler;
-    if (arg && typeof arg === 'object' && typeof (arg as { handler?: unknown }).handler === 'function') {
-      return (arg as { handler: Handler }).handler;
-    }
-  }
-  return undefined;
+/** Deno.serve(handler) | Deno.serve(options, handler) | Deno.serve({ ...options, handler }). */
+function split(args: unknown[]): { options: Options; handler: Handler | undefined } {
+  const [first, second] = args;
+  if (typeof first === 'function') return { options: {}, handler: first as Handler };
+  const options = (first && typeof first === 'object' ? { ...(first as Options) } : {}) as Options;
+  const handler = typeof second === 'function' ? (second as Handler) : (options.handler as Handler | undefined);
+  delete options.handler;
+  return { options, handler };
 }
 
 (Deno as { serve: unknown }).serve = (...args: unknown[]) => {
-  const handler = pickHandler(args);
+  const { options, handler } = split(args);
   if (!handler) throw new TypeError('Deno.serve needs a handler');
   if (served) throw new Error('a function may call Deno.serve only once');
   served = true;
+  // The function's own options (onError, signal…) apply; the address is ours to choose.
   return realServe(
-    { hostname: '127.0.0.1', port, onListen: () => console.log(`function listening on 127.0.0.1:${port}`) },
+    { ...options, hostname: '127.0.0.1', port, onListen: () => console.log(`function listening on 127.0.0.1:${port}`) },
     handler,
   );
 };
@@ -40,23 +51,4 @@ await import(entry);
 if (!served) {
   console.error(`${entry} did not call Deno.serve`);
   Deno.exit(1);
-}
-
-// If the stack dies without stopping us (SIGKILL, crash), exit instead of lingering as
-// an orphan that holds the port: poll our parent pid (Linux /proc; elsewhere no-op).
-const parentPid = Deno.env.get('STACK_PARENT_PID');
-function currentParentPid(): string | undefined {
-  try {
-    const stat = Deno.readTextFileSync('/proc/self/stat');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-  } catch {
-    return undefined;
-  }
-}
-if (parentPid) {
-  const timer = setInterval(() => {
-    const current = currentParentPid();
-    if (current !== undefined && current !== parentPid) Deno.exit(0);
-  }, 1000);
-  Deno.unrefTimer(timer);
 }

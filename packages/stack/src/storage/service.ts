@@ -9,9 +9,6 @@
  * writes run as service_role. Routes and bodies follow what storage-js sends.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type postgres from 'postgres';
@@ -32,6 +29,7 @@ import {
   invalidSignature,
   objectNotFound,
 } from './errors.ts';
+import { openObjectFile, removeBucketFiles, removeObjectFile, writeObjectFile } from './files.ts';
 
 export interface StorageDeps {
   sql: postgres.Sql;
@@ -170,19 +168,17 @@ export function createStorageService(deps: StorageDeps): Hono {
     return row;
   }
 
-  // ── files on disk: <bucket>/<name>/<version>, so "a" and "a/b" can both exist ──
-  const fileOf = (bucket: string, name: string, version: string) => {
-    const file = path.resolve(deps.storageDir, bucket, name, version);
-    if (!file.startsWith(path.resolve(deps.storageDir) + path.sep)) throw invalidKey(name);
-    return file;
-  };
-
   function checkKey(name: string): void {
     if (!name || !KEY_PATTERN.test(name) || name.split('/').some((part) => part === '..' || part === '.'))
       throw invalidKey(name);
   }
 
-  function objectResponse(c: Context, row: ObjectRow, bucket: string, extra: Record<string, string>): Response {
+  async function objectResponse(
+    c: Context,
+    row: ObjectRow,
+    bucket: string,
+    extra: Record<string, string>,
+  ): Promise<Response> {
     const meta = row.metadata ?? {};
     const mimetype = String(meta.mimetype ?? 'application/octet-stream');
     const headers: Record<string, string> = {
@@ -200,8 +196,13 @@ export function createStorageService(deps: StorageDeps): Hono {
         ? `attachment; filename=${download}; filename*=UTF-8''${encodeURIComponent(download)}`
         : 'attachment;';
     }
-    if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers });
-    const stream = createReadStream(fileOf(bucket, row.name, row.version ?? ''));
+    const stream = await openObjectFile(deps.storageDir, bucket, row.name, row.version ?? '');
+    // A row whose bytes are gone must not answer 200 with an empty body.
+    if (!stream) throw objectNotFound();
+    if (c.req.method === 'HEAD') {
+      stream.destroy();
+      return new Response(null, { status: 200, headers });
+    }
     return new Response(Readable.toWeb(stream) as ReadableStream, { status: 200, headers });
   }
 
@@ -334,10 +335,7 @@ export function createStorageService(deps: StorageDeps): Hono {
     }
 
     const version = randomUUID();
-    const file = fileOf(bucketId, name, version);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(`${file}.part`, incoming.bytes);
-    await rename(`${file}.part`, file);
+    await writeObjectFile(deps.storageDir, bucketId, name, version, incoming.bytes);
     const metadata = {
       eTag: `"${createHash('md5').update(incoming.bytes).digest('hex')}"`,
       size: incoming.bytes.length,
@@ -362,11 +360,12 @@ export function createStorageService(deps: StorageDeps): Hono {
         return { id: row?.id ?? '', old_version: previous?.version ?? null };
       });
     } catch (error) {
-      await rm(file, { force: true });
+      await removeObjectFile(deps.storageDir, bucketId, name, version);
       throw error;
     }
-    if (saved.old_version && saved.old_version !== version)
-      await rm(fileOf(bucketId, name, saved.old_version), { force: true });
+    if (saved.old_version && saved.old_version !== version) {
+      await removeObjectFile(deps.storageDir, bucketId, name, saved.old_version);
+    }
     return c.json({ Id: saved.id, Key: `${bucketId}/${name}` });
   }
 
@@ -518,11 +517,7 @@ export function createStorageService(deps: StorageDeps): Hono {
           ObjectRow[]
         >`delete from storage.objects where bucket_id = ${bucket} and name = any(${prefixes}) returning *`,
     );
-    await Promise.all(
-      deleted.map((row) =>
-        rm(path.dirname(fileOf(bucket, row.name, row.version ?? 'x')), { recursive: true, force: true }),
-      ),
-    );
+    await Promise.all(deleted.map((row) => removeObjectFile(deps.storageDir, bucket, row.name, row.version ?? '')));
     return c.json(deleted.map(serializeObject));
   });
 
@@ -530,7 +525,7 @@ export function createStorageService(deps: StorageDeps): Hono {
     const scope = scopeOf(c, { allowInvalid: false });
     const bucket = c.req.param('bucket');
     const name = c.req.param('key');
-    await findObject(c, SERVICE, bucket, name);
+    const existing = await findObject(c, SERVICE, bucket, name);
     const deleted = await run(
       scope,
       c,
@@ -538,7 +533,7 @@ export function createStorageService(deps: StorageDeps): Hono {
       (tx) => tx<ObjectRow[]>`delete from storage.objects where bucket_id = ${bucket} and name = ${name} returning *`,
     );
     if (deleted.length === 0) throw accessDenied('Access denied');
-    await rm(path.dirname(fileOf(bucket, name, 'x')), { recursive: true, force: true });
+    await removeObjectFile(deps.storageDir, bucket, name, existing.version ?? '');
     return c.json({ message: 'Successfully deleted' });
   });
 
@@ -638,7 +633,7 @@ export function createStorageService(deps: StorageDeps): Hono {
       (tx) => tx`delete from storage.buckets where id = ${id} returning id`,
     );
     if (deleted.length === 0) throw bucketNotFound();
-    await rm(path.join(deps.storageDir, id), { recursive: true, force: true });
+    await removeBucketFiles(deps.storageDir, id);
     return c.json({ message: 'Successfully deleted' });
   });
 
@@ -650,7 +645,7 @@ export function createStorageService(deps: StorageDeps): Hono {
     const id = c.req.param('id');
     await findBucket(c, id);
     await run(SERVICE, c, 'storage.bucket.empty', (tx) => tx`delete from storage.objects where bucket_id = ${id}`);
-    await rm(path.join(deps.storageDir, id), { recursive: true, force: true });
+    await removeBucketFiles(deps.storageDir, id);
     return c.json({ message: 'Successfully emptied' });
   });
 
