@@ -13,6 +13,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'lifecycle',
+          include: ['e2e/lifecycle/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'api',
           include: ['e2e/api/**/*.test.ts'],
           environment: 'node',

@@ -60,7 +60,7 @@ export async function runPgProve(instance: Instance): Promise<{ passed: number; 
   let error: string | undefined;
   // A file that dies before its plan (syntax error, bad plan) has no "not ok" line.
   if (code !== 0 && failed === gatesFailed) {
-    failed = 1;
+    failed = gatesFailed + 1;
     error = `pg_prove exited with ${code}`;
   }
   return error ? { passed, failed, error } : { passed, failed };

@@ -5,6 +5,7 @@
  *   unit       vitest: domain, contracts, stack internals, app components   (no stack)
  *   functions  Deno: type-check each function, load it from a copy holding only its
  *              module graph, and run supabase/functions/tests                  (no stack)
+ *   lifecycle  vitest: `stack up|down|reset|dev` as processes, on an instance of its own
  *   db         pgTAP through pg_prove
  *   api        vitest: supabase-js contract tests against the running stack
  *   browser    Playwright in Chromium against the built apps
@@ -22,7 +23,7 @@ import { BROWSER_REQUIREMENTS, ensureSystemPackages } from '../packages/stack/sr
 import { checkFunctions } from './test-functions.ts';
 import { runPgProve } from './test-db.ts';
 
-const SUITES = ['unit', 'functions', 'db', 'api', 'browser'] as const;
+const SUITES = ['unit', 'functions', 'lifecycle', 'db', 'api', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 const NEEDS_STACK: Suite[] = ['db', 'api', 'browser'];
 
@@ -69,11 +70,20 @@ async function vitest(project: string, env: NodeJS.ProcessEnv): Promise<Omit<Sui
     ],
     env,
   );
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTestSuites: number }>(out);
+  const report = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  }>(out);
   if (!report) return { passed: 0, failed: 1, error: `vitest exited with ${code} and wrote no report` };
-  // A file that fails to load has no tests; count it so it cannot pass silently.
-  const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
-  return { passed: report.numPassedTests, failed };
+  // A file that fails to load has no tests; count it so it cannot pass silently. A
+  // skipped or todo test is a test that did not run: it counts as a failure too.
+  const skipped = report.numPendingTests + report.numTodoTests;
+  const failed = report.numFailedTests + skipped + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
+  return skipped > 0
+    ? { passed: report.numPassedTests, failed, error: `${skipped} skipped or todo` }
+    : { passed: report.numPassedTests, failed };
 }
 
 async function playwright(env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'suite' | 'seconds'>> {
@@ -84,12 +94,13 @@ async function playwright(env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'su
     [path.join(root, 'e2e/node_modules/@playwright/test/cli.js'), 'test', '--config', 'e2e/playwright.config.ts'],
     { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: out },
   );
-  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(out);
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
   if (!report) return { passed: 0, failed: 1, error: `playwright exited with ${code} and wrote no report` };
-  return {
-    passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected + (code !== 0 && report.stats.unexpected === 0 ? 1 : 0),
-  };
+  const { expected, unexpected, flaky, skipped } = report.stats;
+  const failed = unexpected + skipped + (code !== 0 && unexpected === 0 ? 1 : 0);
+  return skipped > 0
+    ? { passed: expected + flaky, failed, error: `${skipped} skipped` }
+    : { passed: expected + flaky, failed };
 }
 
 async function runSuite(suite: Suite, env: NodeJS.ProcessEnv): Promise<Omit<SuiteResult, 'suite' | 'seconds'>> {
@@ -98,6 +109,8 @@ async function runSuite(suite: Suite, env: NodeJS.ProcessEnv): Promise<Omit<Suit
       return vitest('unit', env);
     case 'functions':
       return checkFunctions(root, reportDir);
+    case 'lifecycle':
+      return vitest('lifecycle', env);
     case 'db':
       return runPgProve(instance);
     case 'api':

@@ -33,17 +33,15 @@ describe('stack status --json', () => {
       station_url: process.env.STATION_URL,
       demo_password: stack.demoPassword,
     });
-    expect(status.demo_users).toEqual(
-      expect.arrayContaining([
-        { email: 'admin@easymo.test', roles: ['super_admin'] },
-        { email: 'support@easymo.test', roles: ['support'] },
-        { email: 'dataops@easymo.test', roles: ['data_ops'] },
-        { email: 'readonly@easymo.test', roles: ['readonly'] },
-        { email: 'operator@easymo.test', roles: [] },
-      ]),
-    );
+    expect(status.demo_users).toEqual([
+      { email: 'admin@easymo.test', roles: ['super_admin'] },
+      { email: 'dataops@easymo.test', roles: ['data_ops'] },
+      { email: 'operator2@easymo.test', roles: [], station_id: 'b0000000-0000-4000-8000-000000000002' },
+      { email: 'operator@easymo.test', roles: [], station_id: 'b0000000-0000-4000-8000-000000000001' },
+      { email: 'readonly@easymo.test', roles: ['readonly'] },
+      { email: 'support@easymo.test', roles: ['support'] },
+    ]);
     for (const user of status.demo_users as { email: string }[]) {
-      if (user.email.startsWith('new-admin-')) continue; // created by the auth tests
       await expect(signIn(user.email, String(status.demo_password))).resolves.toBeTruthy();
     }
   });

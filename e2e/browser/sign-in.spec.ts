@@ -2,7 +2,7 @@
  * The apps against the real stack in Chromium: sign in with supabase-js, the server's
  * view of the account through the admin function, sign out.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 const adminUrl = process.env.ADMIN_URL ?? '';
 const stationUrl = process.env.STATION_URL ?? '';

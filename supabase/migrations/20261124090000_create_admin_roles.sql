@@ -79,7 +79,11 @@ create function app.stamp_admin_roles() returns trigger
 language plpgsql set search_path = '' as $$
 begin
   new.roles := array(select distinct r from unnest(new.roles) as r order by r);
-  if tg_op = 'INSERT' or new.roles is distinct from old.roles then
+  if tg_op = 'UPDATE' and new.roles is not distinct from old.roles then
+    -- The stamps record role changes only; they cannot be edited on their own.
+    new.granted_by := old.granted_by;
+    new.granted_at := old.granted_at;
+  else
     new.granted_by := coalesce(auth.uid(), new.granted_by);
     new.granted_at := now();
   end if;
@@ -87,7 +91,7 @@ begin
 end
 $$;
 comment on function app.stamp_admin_roles() is
-  'Keeps roles sorted and distinct; records the acting user and time whenever the roles change.';
+  'Keeps roles sorted and distinct; records the acting user and time when the roles change, and only then.';
 revoke all on function app.stamp_admin_roles() from public, anon, authenticated;
 
 create trigger stamp_admin_roles before insert or update on public.admin_roles

@@ -60,7 +60,10 @@ function printStatus(s: StackStatus): void {
     `  service_role key    ${s.service_role_key}`,
     '',
     `Demo logins (password: ${s.demo_password})`,
-    ...s.demo_users.map((u) => `  ${u.email.padEnd(24)} ${u.roles.length ? u.roles.join(', ') : '(no admin role)'}`),
+    ...s.demo_users.map(
+      (u) =>
+        `  ${u.email.padEnd(24)} ${u.roles.length ? u.roles.join(', ') : u.station_id ? `station operator (${u.station_id})` : '(no admin role)'}`,
+    ),
   ];
   console.log(lines.join('\n'));
 }

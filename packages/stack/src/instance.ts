@@ -1,13 +1,14 @@
 /**
  * A stack instance is one independent copy of the local Supabase: its own Postgres
  * cluster, storage folder, keys, logs and ports. `dev` serves `pnpm dev`; `test` is
- * created fresh by `pnpm test`, so both can run at the same time.
+ * created fresh by `pnpm test`, so both can run at the same time; `lifecycle` is where
+ * the lifecycle tests start and stop whole stacks.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type InstanceName = 'dev' | 'test';
+export type InstanceName = 'dev' | 'test' | 'lifecycle';
 
 export interface Ports {
   /** The gateway: /auth/v1, /storage/v1, /functions/v1 (Supabase's API port). */
@@ -38,6 +39,7 @@ export interface Instance {
 const PORTS: Record<InstanceName, Ports> = {
   dev: { api: 54321, db: 54399, admin: 5173, station: 5174 },
   test: { api: 55321, db: 55399, admin: 55173, station: 55174 },
+  lifecycle: { api: 56321, db: 56399, admin: 56173, station: 56174 },
 };
 
 /** The repository root: the folder holding pnpm-workspace.yaml. */
@@ -52,7 +54,7 @@ export function findRoot(start = path.dirname(fileURLToPath(import.meta.url))): 
 }
 
 export function isInstanceName(value: string): value is InstanceName {
-  return value === 'dev' || value === 'test';
+  return value in PORTS;
 }
 
 export function getInstance(name: InstanceName, env: NodeJS.ProcessEnv = process.env): Instance {
@@ -60,7 +62,7 @@ export function getInstance(name: InstanceName, env: NodeJS.ProcessEnv = process
   const dir = path.join(root, '.local', name);
   // The dev stack honours DATABASE_URL; the test stack wipes its database, so it only
   // ever touches a database named explicitly for that purpose.
-  const externalDbUrl = (name === 'dev' ? env.DATABASE_URL : env.TEST_DATABASE_URL) || undefined;
+  const externalDbUrl = { dev: env.DATABASE_URL, test: env.TEST_DATABASE_URL, lifecycle: undefined }[name] || undefined;
   return {
     name,
     root,
@@ -72,7 +74,7 @@ export function getInstance(name: InstanceName, env: NodeJS.ProcessEnv = process
     stateFile: path.join(dir, 'state.json'),
     secretsFile: path.join(dir, 'secrets.json'),
     externalDbUrl,
-    fastDurability: name === 'test',
+    fastDurability: name !== 'dev',
   };
 }
 

@@ -51,7 +51,12 @@ export async function startServices(
       config,
       functions,
       auth: createAuthService({ sql, secrets, config: config.auth, issuer: `${apiUrl(instance)}/auth/v1` }),
-      storage: createStorageService({ sql, secrets, storageDir: instance.storageDir }),
+      storage: createStorageService({
+        sql,
+        secrets,
+        storageDir: instance.storageDir,
+        maxFileSize: config.storageFileSizeLimit,
+      }),
     });
     server = await listen(gateway.fetch, instance.ports.api);
   } catch (error) {

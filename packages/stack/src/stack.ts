@@ -247,16 +247,22 @@ export interface StackStatus {
   demo_users: DemoUser[];
 }
 
+/** The seed's demo accounts (fixed ids a0000000-…), their admin roles and station. */
 async function demoUsers(instance: Instance): Promise<DemoUser[]> {
   const sql = connect(instance);
   try {
-    const rows = await sql<{ email: string; roles: string[] | null }[]>`
-      select u.email, ar.roles
+    const rows = await sql<{ email: string; roles: string[] | null; station_id: string | null }[]>`
+      select u.email, ar.roles,
+             (select so.station_id from public.station_operators so where so.user_id = u.id and so.active) as station_id
         from auth.users u
         left join public.admin_roles ar on ar.user_id = u.id
-       where u.email like '%@easymo.test'
+       where u.id::text like 'a0000000-0000-4000-8000-%'
        order by u.email`;
-    return rows.map((r) => ({ email: r.email, roles: r.roles ?? [] }));
+    return rows.map((r) => ({
+      email: r.email,
+      roles: r.roles ?? [],
+      ...(r.station_id ? { station_id: r.station_id } : {}),
+    }));
   } finally {
     await sql.end({ timeout: 1 });
   }

@@ -18,6 +18,8 @@ export interface SupabaseConfig {
   };
   seedPaths: string[];
   functions: Record<string, FunctionConfig>;
+  /** [storage] file_size_limit in bytes. */
+  storageFileSizeLimit: number;
 }
 
 type Table = Record<string, unknown>;
@@ -38,6 +40,7 @@ export function readSupabaseConfig(root: string): SupabaseConfig {
     functions[name] = { verifyJwt: boolOr(table(value).verify_jwt, true) };
   }
   const seedPaths = Array.isArray(seed.sql_paths) ? seed.sql_paths.map(String) : ['./seed.sql'];
+  const storage = table(doc.storage);
   return {
     auth: {
       jwtExpiry: numberOr(auth.jwt_expiry, 3600),
@@ -46,7 +49,17 @@ export function readSupabaseConfig(root: string): SupabaseConfig {
     },
     seedPaths: seedPaths.map((p) => path.resolve(supabaseDir, p)),
     functions,
+    storageFileSizeLimit: parseByteSize(storage.file_size_limit ?? '50MiB'),
   };
+}
+
+/** The CLI's size strings: "50MiB", "5MB", "1GB", "512KiB" or a number of bytes. */
+export function parseByteSize(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?$/i.exec(String(value).trim());
+  if (!match) throw new Error(`bad size in config.toml: ${String(value)}`);
+  const units: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+  return Math.floor(Number(match[1]) * (units[(match[2] ?? 'B').toUpperCase()] ?? 1));
 }
 
 /** Functions default to verify_jwt = true, as in the Supabase CLI. */

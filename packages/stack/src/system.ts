@@ -20,6 +20,8 @@ export interface Host {
   hasApt: boolean;
   /** Runs apt-get with the given arguments; returns its exit code. */
   aptGet(args: string[]): number;
+  /** Whether apt's sources offer the package at all (Ubuntu lacks postgresql-15). */
+  aptHasCandidate(pkg: string): boolean;
 }
 
 const realHost = (): Host => ({
@@ -30,7 +32,16 @@ const realHost = (): Host => ({
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     }).status ?? 1,
+  aptHasCandidate: (pkg) => {
+    const policy = spawnSync('apt-cache', ['policy', pkg], { encoding: 'utf8' }).stdout ?? '';
+    return /Candidate: (?!\(none\))\S+/.test(policy);
+  },
 });
+
+const PGDG_SETUP = 'apt-get install -y postgresql-common && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y';
+const ELSEWHERE =
+  'On macOS: brew install postgresql@15 postgis pgtap && export PG_BIN_DIR="$(brew --prefix postgresql@15)/bin" ' +
+  '(and CHROMIUM_PATH for browser tests). Or point DATABASE_URL at a local PostgreSQL 15 with PostGIS and pgTAP.';
 
 export function ensureSystemPackages(
   requirements: SystemRequirement[],
@@ -41,24 +52,24 @@ export function ensureSystemPackages(
   if (missing.length === 0) return;
   const packages = [...new Set(missing.flatMap((r) => r.aptPackages))];
   const what = missing.map((r) => r.what).join(', ');
-  if (!host.hasApt) {
-    throw new StackError(
-      `missing: ${what}. Install PostgreSQL 15 with PostGIS 3, pgTAP (with pg_prove) and plpgsql_check, ` +
-        `and Chromium, then set PG_BIN_DIR to PostgreSQL's bin folder (or point DATABASE_URL at a Supabase database).`,
-    );
-  }
-  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade ${packages.join(' ')}`;
+  if (!host.hasApt) throw new StackError(`missing: ${what}. ${ELSEWHERE}`);
+  const install = `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade ${packages.join(' ')}`;
+  const command = `apt-get update && ${install}`;
   if (!host.isRoot) {
     throw new StackError(`missing: ${what}. Install with:\n  sudo sh -c '${command}'`);
   }
   log(`installing ${packages.join(' ')} (missing: ${what})`);
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-upgrade', ...packages],
-  ]) {
-    const status = host.aptGet(args);
-    if (status !== 0) throw new StackError(`apt-get ${args[0]} failed (exit ${status}); run: ${command}`);
+  const update = host.aptGet(['update', '-qq']);
+  if (update !== 0) throw new StackError(`apt-get update failed (exit ${update}); run: ${command}`);
+  const unavailable = packages.filter((pkg) => !host.aptHasCandidate(pkg));
+  if (unavailable.length > 0) {
+    throw new StackError(
+      `apt's sources do not offer ${unavailable.join(', ')} (Ubuntu ships another PostgreSQL). ` +
+        `Add the PostgreSQL project's repository, then install:\n  sudo sh -c '${PGDG_SETUP} && ${install}'`,
+    );
   }
+  const status = host.aptGet(['install', '-y', '-qq', '--no-upgrade', ...packages]);
+  if (status !== 0) throw new StackError(`apt-get install failed (exit ${status}); run: ${command}`);
   const still = missing.filter((r) => !r.present());
   if (still.length > 0) throw new StackError(`still missing after apt-get: ${still.map((r) => r.what).join(', ')}`);
 }

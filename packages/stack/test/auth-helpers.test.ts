@@ -4,13 +4,13 @@ import { hashPassword, isE164Digits, normalizePhone, parseGoDuration, passwordMa
 import { StorageError, objectNotFound } from '../src/storage/errors.ts';
 
 describe('GoTrue helpers', () => {
-  it('hashes passwords with bcrypt cost 10 in the $2a$ form GoTrue writes', () => {
-    const hash = hashPassword('correct horse');
+  it('hashes passwords with bcrypt cost 10 in the $2a$ form GoTrue writes', async () => {
+    const hash = await hashPassword('correct horse');
     expect(hash).toMatch(/^\$2a\$10\$.{53}$/);
-    expect(passwordMatches('correct horse', hash)).toBe(true);
-    expect(passwordMatches('correct horsE', hash)).toBe(false);
-    expect(passwordMatches('x', null)).toBe(false);
-    expect(passwordMatches('x', 'not-a-hash')).toBe(false);
+    expect(await passwordMatches('correct horse', hash)).toBe(true);
+    expect(await passwordMatches('correct horsE', hash)).toBe(false);
+    expect(await passwordMatches('x', null)).toBe(false);
+    expect(await passwordMatches('x', 'not-a-hash')).toBe(false);
   });
 
   it('parses Go durations as ban_duration takes them', () => {

@@ -39,6 +39,7 @@ function gateway() {
       auth: { jwtExpiry: 3600, refreshTokenRotation: true, refreshTokenReuseInterval: 0 },
       seedPaths: [],
       functions: { open: { verifyJwt: false } },
+      storageFileSizeLimit: 50 * 1024 * 1024,
     },
     functions: {
       names: () => ['open', 'closed', 'broken'],

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRoot } from '../src/instance.ts';
-import { functionConfig, readSupabaseConfig } from '../src/supabase-config.ts';
+import { functionConfig, parseByteSize, readSupabaseConfig } from '../src/supabase-config.ts';
 
 function projectWith(toml: string): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'config-'));
@@ -18,6 +18,14 @@ describe('supabase/config.toml', () => {
     expect(config.auth).toEqual({ jwtExpiry: 3600, refreshTokenRotation: true, refreshTokenReuseInterval: 0 });
     expect(functionConfig(config, 'admin')).toEqual({ verifyJwt: true });
     expect(config.seedPaths.map((p) => path.basename(p))).toEqual(['seed.sql']);
+  });
+
+  it('reads sizes the way the CLI writes them', () => {
+    expect(readSupabaseConfig(findRoot()).storageFileSizeLimit).toBe(50 * 1024 * 1024);
+    expect(parseByteSize('5MB')).toBe(5_000_000);
+    expect(parseByteSize('512KiB')).toBe(524_288);
+    expect(parseByteSize(1234)).toBe(1234);
+    expect(() => parseByteSize('lots')).toThrow(/bad size/);
   });
 
   it("falls back to the Supabase CLI's defaults", () => {

@@ -13,6 +13,7 @@ function fakeMachine(installed: Set<string>) {
   const host = (overrides: Partial<Host>): Host => ({
     isRoot: true,
     hasApt: true,
+    aptHasCandidate: () => true,
     aptGet: (args) => {
       calls.push(args);
       if (args[0] === 'install') for (const pkg of args.slice(4)) installed.add(pkg);
@@ -60,11 +61,21 @@ describe('system packages', () => {
     expect(calls).toEqual([]);
   });
 
-  it('without apt, says what to install instead', () => {
+  it('without apt, gives the commands for another system', () => {
     const { requirement, host } = fakeMachine(new Set());
     expect(() =>
       ensureSystemPackages([requirement('PostGIS 3', 'x')], () => undefined, host({ hasApt: false })),
-    ).toThrow(/missing: PostGIS 3\. Install PostgreSQL 15/);
+    ).toThrow(/missing: PostGIS 3\. On macOS: brew install postgresql@15 postgis pgtap/);
+  });
+
+  it("when apt's sources lack a package (Ubuntu), installs nothing and prints the PGDG commands", () => {
+    const { calls, requirement, host } = fakeMachine(new Set());
+    const ubuntu = host({ aptHasCandidate: (pkg) => pkg !== 'postgresql-15' });
+    expect(() => ensureSystemPackages([requirement('PostgreSQL', 'postgresql-15')], () => undefined, ubuntu)).toThrow(
+      "sudo sh -c 'apt-get install -y postgresql-common && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y && " +
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade postgresql-15'",
+    );
+    expect(calls).toEqual([['update', '-qq']]);
   });
 
   it('fails clearly when apt-get fails or the package still does not provide it', () => {

@@ -164,7 +164,7 @@ export function createAuthService(deps: AuthDeps): Hono {
       if (!user || !user.encrypted_password) throw invalidCredentials();
       if (user.banned_until && user.banned_until > new Date())
         throw new AuthError(400, 'user_banned', 'User is banned');
-      if (!passwordMatches(password, user.encrypted_password)) throw invalidCredentials();
+      if (!(await passwordMatches(password, user.encrypted_password))) throw invalidCredentials();
       if (email && !user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
       if (phone && !user.phone_confirmed_at) throw new AuthError(400, 'phone_not_confirmed', 'Phone not confirmed');
       const session = one(
@@ -364,7 +364,7 @@ export function createAuthService(deps: AuthDeps): Hono {
         ...(id ? { id } : {}),
         ...(email ? { email } : {}),
         ...(phone ? { phone } : {}),
-        passwordHash: hashPassword(password ?? randomBytes(48).toString('base64url')),
+        passwordHash: await hashPassword(password ?? randomBytes(48).toString('base64url')),
         emailConfirmed,
         phoneConfirmed: params.phone_confirm === true,
         role: str(params.role) ?? 'authenticated',
@@ -378,8 +378,8 @@ export function createAuthService(deps: AuthDeps): Hono {
   });
 
   app.get('/admin/users', async (c) => {
-    const page = Math.max(1, Number(c.req.query('page') || 1));
-    const perPage = Math.max(1, Math.min(1000, Number(c.req.query('per_page') || 50)));
+    const page = positiveInteger(c.req.query('page'), 1, 'page');
+    const perPage = Math.min(1000, positiveInteger(c.req.query('per_page'), 50, 'per_page'));
     const [{ total } = { total: 0 }] = await sql<{ total: number }[]>`
       select count(*)::int as total from auth.users where instance_id = ${NIL_INSTANCE} and aud = ${AUDIENCE}`;
     const rows = await sql<UserRow[]>`
@@ -416,6 +416,7 @@ export function createAuthService(deps: AuthDeps): Hono {
     if (password !== undefined) checkPassword(password);
     if (phone && !isE164Digits(phone)) throw validationFailed('Invalid phone number format (E.164 required)');
     const banned = banUntil(params.ban_duration);
+    const newHash = password !== undefined ? await hashPassword(password) : null;
     const updated = await sql.begin(async (tx) => {
       if (email && email !== current.email && (await findUserByEmail(tx, email))) throw emailExists();
       if (phone && phone !== current.phone && (await findUserByPhone(tx, phone))) throw phoneExists();
@@ -429,7 +430,7 @@ export function createAuthService(deps: AuthDeps): Hono {
         update auth.users set
           email = coalesce(${email ?? null}, email),
           phone = coalesce(${phone ?? null}, phone),
-          encrypted_password = coalesce(${password !== undefined ? hashPassword(password) : null}, encrypted_password),
+          encrypted_password = coalesce(${newHash}, encrypted_password),
           email_confirmed_at = case when ${params.email_confirm === true} then coalesce(email_confirmed_at, now()) else email_confirmed_at end,
           phone_confirmed_at = case when ${params.phone_confirm === true} then coalesce(phone_confirmed_at, now()) else phone_confirmed_at end,
           raw_app_meta_data = coalesce(${appMeta ? tx.json(appMeta as postgres.JSONValue) : null}, raw_app_meta_data),
@@ -486,6 +487,15 @@ function mergeMetadata(
     else merged.set(key, value);
   }
   return Object.fromEntries(merged);
+}
+
+/** A query parameter that must be a positive integer when given (GoTrue: 400 otherwise). */
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw validationFailed(`Bad Pagination Parameters: ${name} must be a positive integer`);
+  return parsed;
 }
 
 /** The single row a statement must return. */
