@@ -7,6 +7,7 @@
  *   reset     wipe the database and stored files, migrate and seed again
  *   seed      run supabase/seed.sql again (idempotent)
  *   logs      print service logs (name: services, postgres; -f to follow)
+ *   verify-audit  check the audit log's hash chain (exit 1 at the first broken row)
  *   dev       the whole product: stack + admin app + station PWA dev servers; Ctrl-C stops all
  *   serve     (internal) run the services in the foreground; used by `up`
  */
@@ -31,6 +32,7 @@ import {
   status,
   up,
   claimServices,
+  verifyAudit,
   type StackStatus,
 } from './stack.ts';
 
@@ -177,6 +179,15 @@ async function main(argv: string[]): Promise<void> {
     case 'logs':
       printLogs(instance, arg, values.follow);
       return;
+    case 'verify-audit': {
+      const result = await verifyAudit(instance);
+      if (result.ok) {
+        console.log(`audit chain OK: ${result.rows} rows, each linked to the one before`);
+        return;
+      }
+      console.error(`audit chain BROKEN at seq ${result.seq} (id ${result.id}): ${result.problem}`);
+      process.exit(1);
+    }
     case 'dev':
       await dev(instance);
       return;
