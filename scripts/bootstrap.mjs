@@ -17,6 +17,7 @@ const ENTRY = {
   stack: ['packages/stack/src/cli.ts'],
   test: ['scripts/test.ts'],
   bench: ['bench/run.ts'],
+  'db-types': ['scripts/db-types.ts'],
 };
 
 // stderr, so that `pnpm -s stack status --json` prints nothing but JSON on stdout.

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cliDbUrl, connect, supabaseCli } from '../packages/stack/src/database.ts';
 import { dbUrl, type Instance } from '../packages/stack/src/instance.ts';
+import { TYPES_FILE, typesAreCurrent } from './db-types.ts';
 
 export async function runPgProve(instance: Instance): Promise<{ passed: number; failed: number; error?: string }> {
   const root = instance.root;
@@ -24,6 +25,13 @@ export async function runPgProve(instance: Instance): Promise<{ passed: number; 
     if (ok) gatesPassed += 1;
     else gatesFailed += 1;
   }
+  const current = await typesAreCurrent(instance);
+  console.log(
+    `${current ? 'ok' : 'not ok'} - generated types in ${TYPES_FILE} are current${current ? '' : ' (run pnpm db:types)'}`,
+  );
+  if (current) gatesPassed += 1;
+  else gatesFailed += 1;
+
   const sql = connect(instance);
   try {
     await sql.file(path.join(root, 'supabase/tests/setup.sql'));

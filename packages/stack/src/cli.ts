@@ -185,8 +185,7 @@ async function main(argv: string[]): Promise<void> {
         console.log(`audit chain OK: ${result.rows} rows, each linked to the one before`);
         return;
       }
-      console.error(`audit chain BROKEN at seq ${result.seq} (id ${result.id}): ${result.problem}`);
-      process.exit(1);
+      throw new StackError(`audit chain BROKEN at seq ${result.seq} (id ${result.id}): ${result.problem}`);
     }
     case 'dev':
       await dev(instance);

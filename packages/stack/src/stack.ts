@@ -226,19 +226,34 @@ export async function seed(instance: Instance, log: Log): Promise<void> {
   await runSeed(instance, readSupabaseConfig(instance.root).seedPaths, log);
 }
 
-export type AuditVerdict = { ok: true; rows: number } | { ok: false; rows: number; seq: number; id: string; problem: string };
+export type AuditVerdict =
+  { ok: true; rows: number } | { ok: false; rows: number; seq: number; id: string; problem: string };
 
 /** Runs app.verify_audit_chain() as the database owner (every row is checked). */
 export async function verifyAudit(instance: Instance): Promise<AuditVerdict> {
   const sql = connect(instance);
   try {
-    const [row] = await sql<{ ok: boolean; rows_checked: string; first_broken_seq: string | null; first_broken_id: string | null; problem: string | null }[]>`
+    const [row] = await sql<
+      {
+        ok: boolean;
+        rows_checked: string;
+        first_broken_seq: string | null;
+        first_broken_id: string | null;
+        problem: string | null;
+      }[]
+    >`
       select * from app.verify_audit_chain()`;
     if (!row) throw new StackError('app.verify_audit_chain() returned nothing');
     const rows = Number(row.rows_checked);
     return row.ok
       ? { ok: true, rows }
-      : { ok: false, rows, seq: Number(row.first_broken_seq), id: row.first_broken_id ?? '', problem: row.problem ?? '' };
+      : {
+          ok: false,
+          rows,
+          seq: Number(row.first_broken_seq),
+          id: row.first_broken_id ?? '',
+          problem: row.problem ?? '',
+        };
   } finally {
     await sql.end({ timeout: 2 });
   }
