@@ -181,3 +181,23 @@ describe('storage', () => {
     expect(created.error).toMatchObject({ statusCode: '409' });
   });
 });
+
+describe('seeded insurance documents', () => {
+  it('every document a quote lists is stored in the docs bucket, readable by support and hidden from data ops', async () => {
+    const quotes = await sql<{ uploaded_docs: string[] }[]>`select uploaded_docs from public.insurance_quotes`;
+    const paths = quotes.flatMap((q) => q.uploaded_docs);
+    expect(paths.length).toBeGreaterThanOrEqual(12);
+
+    const support = (await signIn(DEMO.support)).client.storage.from('docs');
+    for (const path of paths) {
+      const { data, error } = await support.download(path);
+      expect(error, path).toBeNull();
+      const bytes = Buffer.from(await (data as Blob).arrayBuffer());
+      const magic = path.endsWith('.pdf') ? '%PDF' : '\u0089PNG';
+      expect(bytes.subarray(0, 4).toString('latin1'), path).toBe(magic);
+    }
+
+    const dataOps = (await signIn(DEMO.dataops)).client.storage.from('docs');
+    expect((await dataOps.download(paths[0] ?? '')).error).toMatchObject({ statusCode: '404' });
+  });
+});

@@ -51,14 +51,16 @@ async function isSupabaseDatabase(sql: postgres.Sql): Promise<boolean> {
   return row !== undefined && row.has_users && !(row.comment ?? '').includes(SHIM_MARKER);
 }
 
-export async function applyPlatformShim(instance: Instance, log: Log): Promise<void> {
+/** Applies the shim unless this is a real Supabase database; true when the shim is in use. */
+export async function applyPlatformShim(instance: Instance, log: Log): Promise<boolean> {
   const sql = connect(instance);
   try {
     if (await isSupabaseDatabase(sql)) {
       log('Supabase database detected: platform shim not needed');
-      return;
+      return false;
     }
     await sql.file(SHIM_FILE);
+    return true;
   } finally {
     await sql.end({ timeout: 5 });
   }

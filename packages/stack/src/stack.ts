@@ -21,6 +21,7 @@ import {
   waitForDatabase,
 } from './database.ts';
 import { DEMO_PASSWORD } from './demo.ts';
+import { seedDocuments } from './seed-documents.ts';
 import { StackError } from './errors.ts';
 import { apiUrl, dbUrl, type Instance } from './instance.ts';
 import type { Log } from './log.ts';
@@ -118,8 +119,10 @@ export async function prepareDatabase(instance: Instance, log: Log): Promise<voi
   assertLocalDatabase(instance);
   cluster(instance, log)?.start();
   await waitForDatabase(instance);
-  await applyPlatformShim(instance, log);
+  const shimmed = await applyPlatformShim(instance, log);
   pushMigrations(instance, log);
+  // Objects need bytes in our storage stand-in; a real Supabase keeps its own.
+  if (shimmed) await seedDocuments(instance, log);
 }
 
 export async function waitForHealth(
@@ -224,6 +227,7 @@ export async function reset(instance: Instance, log: Log): Promise<void> {
 
 export async function seed(instance: Instance, log: Log): Promise<void> {
   await runSeed(instance, readSupabaseConfig(instance.root).seedPaths, log);
+  await seedDocuments(instance, log);
 }
 
 export type AuditVerdict =

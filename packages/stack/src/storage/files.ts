@@ -57,3 +57,16 @@ export async function openObjectFile(
 export async function removeBucketFiles(storageDir: string, bucket: string): Promise<void> {
   await rm(path.join(storageDir, bucket), { recursive: true, force: true });
 }
+
+/** The `metadata` storage-api writes for an object's bytes. */
+export function storedMetadata(bytes: Buffer, mimetype: string, cacheControl: string) {
+  return {
+    eTag: `"${createHash('md5').update(bytes).digest('hex')}"`,
+    size: bytes.length,
+    mimetype,
+    cacheControl,
+    lastModified: new Date().toISOString(),
+    contentLength: bytes.length,
+    httpStatusCode: 200,
+  };
+}

@@ -8,7 +8,7 @@
  * or a signed URL first SELECTs the row as the caller. Bucket lookups and the final
  * writes run as service_role. Routes and bodies follow what storage-js sends.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type postgres from 'postgres';
@@ -29,7 +29,7 @@ import {
   invalidSignature,
   objectNotFound,
 } from './errors.ts';
-import { openObjectFile, removeBucketFiles, removeObjectFile, writeObjectFile } from './files.ts';
+import { openObjectFile, removeBucketFiles, removeObjectFile, storedMetadata, writeObjectFile } from './files.ts';
 
 export interface StorageDeps {
   sql: postgres.Sql;
@@ -336,15 +336,7 @@ export function createStorageService(deps: StorageDeps): Hono {
 
     const version = randomUUID();
     await writeObjectFile(deps.storageDir, bucketId, name, version, incoming.bytes);
-    const metadata = {
-      eTag: `"${createHash('md5').update(incoming.bytes).digest('hex')}"`,
-      size: incoming.bytes.length,
-      mimetype: incoming.mimetype,
-      cacheControl: incoming.cacheControl,
-      lastModified: new Date().toISOString(),
-      contentLength: incoming.bytes.length,
-      httpStatusCode: 200,
-    };
+    const metadata = storedMetadata(incoming.bytes, incoming.mimetype, incoming.cacheControl);
     let saved: { id: string; old_version: string | null } | undefined;
     try {
       saved = await run(SERVICE, c, 'storage.object.upload', async (tx) => {
