@@ -18,6 +18,7 @@ const ENTRY = {
   test: ['scripts/test.ts'],
   bench: ['bench/run.ts'],
   'db-types': ['scripts/db-types.ts'],
+  'docs-rls': ['scripts/rls-doc.ts'],
 };
 
 // stderr, so that `pnpm -s stack status --json` prints nothing but JSON on stdout.
