@@ -236,6 +236,22 @@ describe('admin API (service role)', () => {
     await expect(signIn(email, 'changed-password')).resolves.toBeTruthy();
   });
 
+  it("changing a user's email moves their sign-in and their email identity", async () => {
+    const admin = serviceClient().auth.admin;
+    const created = await admin.createUser({
+      email: `rename-${Date.now()}@easymo.test`,
+      password: 'a-good-password',
+      email_confirm: true,
+    });
+    const id = created.data.user?.id ?? '';
+    const renamed = `renamed-${Date.now()}@easymo.test`;
+    const { data, error } = await admin.updateUserById(id, { email: renamed });
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(renamed);
+    expect(data.user?.identities?.find((i) => i.provider === 'email')?.identity_data).toMatchObject({ email: renamed });
+    await expect(signIn(renamed, 'a-good-password')).resolves.toBeTruthy();
+  });
+
   it('refuses the admin API to anyone but the service role', async () => {
     const { client } = await signIn(DEMO.admin);
     const {

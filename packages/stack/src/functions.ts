@@ -165,13 +165,17 @@ export class FunctionsRunner {
 
     child.once('exit', (code, signal) => {
       if (this.stopping || this.running.get(name)?.child !== child) return;
+      // A function that had booted starts its back-off afresh; one that never booted backs off further.
+      const next = running.ready ? 0 : attempt + 1;
       // Decide after a pause: a Ctrl-C reaches the Deno children before our own stop().
-      const delay = Math.min(30_000, 500 * 2 ** attempt);
-      setTimeout(() => {
-        if (this.stopping) return;
-        log(`[${name}] exited (code ${code}, signal ${signal}); restarting`);
-        this.startOne(name, attempt + 1).catch((error: Error) => log(`[${name}] ${error.message}`));
-      }, delay).unref();
+      setTimeout(
+        () => {
+          if (this.stopping) return;
+          log(`[${name}] exited (code ${code}, signal ${signal}); restarting`);
+          this.startOne(name, next).catch((error: Error) => log(`[${name}] ${error.message}`));
+        },
+        Math.min(30_000, 500 * 2 ** next),
+      ).unref();
     });
     await ready;
   }

@@ -98,9 +98,23 @@ begin
 end
 $$;
 
+-- The event types a voucher's timeline holds after walking a path then one more step.
+create function tests.timeline_after(from_state text, to_state text) returns text[] language plpgsql as $$
+declare
+  row_id uuid := tests.new_row('voucher');
+  step text;
+begin
+  foreach step in array (select path from states s where s.machine = 'voucher' and s.state = from_state) || to_state loop
+    perform tests.set_status('voucher', row_id, step);
+  end loop;
+  return array(select event_type from public.voucher_events where voucher_id = row_id order by created_at, id);
+end
+$$;
+
 select plan(
   (select count(*)::int from states a join states b on a.machine = b.machine and a.state <> b.state)  -- every pair
   + (select count(*)::int from states) - 4                                                              -- non-initial inserts
+  + (select count(*)::int from legal where machine = 'voucher')                                          -- one event each
   + 9);
 
 -- ── every (from, to) pair ───────────────────────────────────────────────────────────
@@ -129,6 +143,15 @@ select throws_like(
  order by s.machine, s.state;
 
 -- ── voucher events: one per change, with actor, station and context ──────────────────
+-- Events share the transaction's timestamp, so order them by the path instead.
+select is(
+  (select array_agg(e order by e) from unnest(tests.timeline_after(l.from_state, l.to_state)) e),
+  (select array_agg(e order by e) from unnest('{issued}'::text[] || s.path || l.to_state) e),
+  format('voucher %s → %s leaves exactly one event, and every earlier change its own', l.from_state, l.to_state))
+  from legal l join states s on s.machine = 'voucher' and s.state = l.from_state
+ where l.machine = 'voucher'
+ order by l.from_state, l.to_state;
+
 create temp table ev on commit drop as select tests.new_row('voucher') as id;
 select is((select array_agg(event_type) from public.voucher_events where voucher_id = (select id from ev)), '{issued}',
   'a new voucher has exactly one event: issued');

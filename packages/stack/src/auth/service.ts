@@ -442,6 +442,14 @@ export function createAuthService(deps: AuthDeps): Hono {
         returning *`;
       // A new password ends every session, as in GoTrue.
       if (password !== undefined) await tx`delete from auth.sessions where user_id = ${current.id}`;
+      // A new email updates (or creates) the email identity, as GoTrue's admin API does.
+      if (email && email !== current.email) {
+        const data = { sub: current.id, email, email_verified: false, phone_verified: false };
+        await tx`insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
+                 values (${current.id}, ${current.id}, ${tx.json(data)}, 'email', now(), now())
+                 on conflict (provider_id, provider)
+                 do update set identity_data = auth.identities.identity_data || excluded.identity_data, updated_at = now()`;
+      }
       return userJson(tx, one(updatedRows));
     });
     return c.json(updated);
