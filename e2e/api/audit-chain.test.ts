@@ -69,6 +69,70 @@ describe('audit chain', () => {
     expect(verdict).toEqual({ ok: true, problem: null });
   });
 
+  it('a long open transaction does not hold up other audited writes (rows are sealed at commit)', async () => {
+    const slow = postgres(stack.dbUrl, { max: 1, onnotice: () => undefined });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const open = slow.begin(async (tx) => {
+        await tx`update public.settings set value = value where key = 'send_throttle'`;
+        await held; // the transaction stays open, its audit row unsealed
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      await sql`update public.campaigns set metadata = metadata where id = 'e0000000-0000-4000-8000-000000000002'`;
+      expect(Date.now() - started).toBeLessThan(1000);
+      release();
+      await open;
+      const [verdict] = await sql`select ok from app.verify_audit_chain()`;
+      expect(verdict?.ok).toBe(true);
+    } finally {
+      await slow.end({ timeout: 2 });
+    }
+  });
+
+  it('writers touching rows in opposite orders do not deadlock on the chain', async () => {
+    const [a, b] = [postgres(stack.dbUrl, { max: 1 }), postgres(stack.dbUrl, { max: 1 })];
+    const voucher = (n: number) => `d0000000-0000-4000-8000-00000000000${n}`;
+    try {
+      let secondHasItsRow: () => void = () => undefined;
+      const rowTaken = new Promise<void>((resolve) => (secondHasItsRow = resolve));
+      const first = a.begin(async (tx) => {
+        await tx`update public.vouchers set metadata = '{"t": 1}' where id = ${voucher(1)}`;
+        await rowTaken;
+        // Waits for the second writer's row lock; the second must be able to commit.
+        await tx`update public.vouchers set metadata = '{"t": 1}' where id = ${voucher(2)}`;
+      });
+      const second = b.begin(async (tx) => {
+        await tx`update public.vouchers set metadata = '{"t": 2}' where id = ${voucher(2)}`;
+        secondHasItsRow();
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      await expect(Promise.all([first, second])).resolves.toBeDefined();
+      const [{ unsealed }] =
+        (await sql`select count(*)::int as unsealed from public.audit_log where seq is null`) as unknown as [
+          { unsealed: number },
+        ];
+      expect(unsealed).toBe(0);
+    } finally {
+      await a.end({ timeout: 2 });
+      await b.end({ timeout: 2 });
+    }
+  });
+
+  it('refuses audited writes under REPEATABLE READ, where the chain head could be stale', async () => {
+    const client = postgres(stack.dbUrl, { max: 1, onnotice: () => undefined });
+    try {
+      await expect(
+        client.begin('isolation level repeatable read', async (tx) => {
+          await tx`update public.settings set value = value where key = 'send_throttle'`;
+        }),
+      ).rejects.toThrow('audited writes need READ COMMITTED isolation (found repeatable read)');
+    } finally {
+      await client.end({ timeout: 2 });
+    }
+  });
+
   it('a rolled-back write leaves no gap in the chain', async () => {
     await sql
       .begin(async (tx) => {
@@ -115,5 +179,44 @@ describe('audit chain', () => {
       });
     }
     expect(verify().status).toBe(0);
+  });
+
+  it('audit:verify --expect catches a full rewrite of the chain that verifies on its own', async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'packages/stack/src/cli.ts', ...args, '--instance', 'test'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+    const checkpoint = cli('audit-checkpoint').stdout.trim();
+    expect(checkpoint).toMatch(/^\d+:[0-9a-f]{64}$/);
+    expect(cli('verify-audit', '--expect', checkpoint).status).toBe(0);
+
+    const rewrite = async (diff: Record<string, unknown> | null) =>
+      sql.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        if (diff) await tx`update public.audit_log set diff = ${tx.json(diff as postgres.JSONValue)} where seq = 2`;
+        await tx`
+          do $$
+          declare r record; prev text;
+          begin
+            select hash into prev from public.audit_log where seq = 1;
+            for r in select * from public.audit_log where seq >= 2 order by seq loop
+              update public.audit_log set prev_hash = prev,
+                     hash = app.audit_hash(prev, r.seq, r.id, r.actor_id, r.actor_kind, r.action, r.target_table, r.target_id, r.diff, r.created_at)
+               where id = r.id returning hash into prev;
+            end loop;
+          end $$`;
+      });
+    const [original] = await sql`select diff from public.audit_log where seq = 2`;
+    await rewrite({ forged: true });
+    try {
+      expect(cli('verify-audit').status).toBe(0); // the rewritten chain is consistent…
+      const caught = cli('verify-audit', '--expect', checkpoint);
+      expect(caught.status).toBe(1); // …but not the chain the checkpoint recorded
+      expect(caught.stderr).toContain('the chain no longer holds this checkpoint');
+    } finally {
+      await rewrite(original?.diff as Record<string, unknown>);
+    }
+    expect(cli('verify-audit', '--expect', checkpoint).status).toBe(0);
   });
 });

@@ -102,7 +102,9 @@ create trigger stamp_admin_roles before insert or update on public.admin_roles
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.admin_roles enable row level security;
 revoke all on table public.admin_roles from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.admin_roles to authenticated;
+grant select, delete on table public.admin_roles to authenticated;
+-- granted_by and granted_at are stamped by the trigger below, never chosen.
+grant insert (user_id, roles), update (roles) on table public.admin_roles to authenticated;
 grant select, insert, update, delete on table public.admin_roles to service_role;
 
 create policy "users read their own roles and super admins read all"

@@ -21,7 +21,9 @@ begin
       for each row execute function app.touch_updated_at();
     alter table public.users enable row level security;
     revoke all on table public.users from public, anon, authenticated, service_role;
-    grant select, insert, update, delete on table public.users to authenticated, service_role;
+    grant select, delete on table public.users to authenticated;
+    grant insert (msisdn, display_name, locale), update (msisdn, display_name, locale) on table public.users to authenticated;
+    grant select, insert, update, delete on table public.users to service_role;
   end if;
 
   if to_regclass('public.profiles') is null then
@@ -37,29 +39,41 @@ begin
       for each row execute function app.touch_updated_at();
     alter table public.profiles enable row level security;
     revoke all on table public.profiles from public, anon, authenticated, service_role;
-    grant select, insert, update, delete on table public.profiles to authenticated, service_role;
+    grant select, delete on table public.profiles to authenticated;
+    grant insert (user_id, display_name, vehicle_plate), update (display_name, vehicle_plate) on table public.profiles to authenticated;
+    grant select, insert, update, delete on table public.profiles to service_role;
   end if;
 end
 $$;
 
 -- Drivers are personal data: admins read them; those who issue vouchers (super_admin,
--- data_ops) create and correct them; only a super admin erases one.
-create policy "admins read drivers" on public.users for select to authenticated
-  using ((select app.is_admin()));
-create policy "voucher issuers add drivers" on public.users for insert to authenticated
-  with check ((select app.has_any_role('{super_admin,data_ops}')));
-create policy "voucher issuers correct drivers" on public.users for update to authenticated
-  using ((select app.has_any_role('{super_admin,data_ops}')))
-  with check ((select app.has_any_role('{super_admin,data_ops}')));
-create policy "super admins erase drivers" on public.users for delete to authenticated
-  using ((select app.has_role('super_admin')));
-
-create policy "admins read profiles" on public.profiles for select to authenticated
-  using ((select app.is_admin()));
-create policy "voucher issuers add profiles" on public.profiles for insert to authenticated
-  with check ((select app.has_any_role('{super_admin,data_ops}')));
-create policy "voucher issuers correct profiles" on public.profiles for update to authenticated
-  using ((select app.has_any_role('{super_admin,data_ops}')))
-  with check ((select app.has_any_role('{super_admin,data_ops}')));
-create policy "super admins erase profiles" on public.profiles for delete to authenticated
-  using ((select app.has_role('super_admin')));
+-- data_ops) create and correct them; only a super admin erases one. Created only when
+-- absent, so re-running against the existing database is harmless; there, check that
+-- RLS is on for users and profiles (a warning says when it is not).
+do $$
+declare
+  policy record;
+begin
+  for policy in select * from (values
+    ('users', 'admins read drivers', 'select', 'using ((select app.is_admin()))'),
+    ('users', 'voucher issuers add drivers', 'insert', 'with check ((select app.has_any_role(''{super_admin,data_ops}'')))'),
+    ('users', 'voucher issuers correct drivers', 'update',
+     'using ((select app.has_any_role(''{super_admin,data_ops}''))) with check ((select app.has_any_role(''{super_admin,data_ops}'')))'),
+    ('users', 'super admins erase drivers', 'delete', 'using ((select app.has_role(''super_admin'')))'),
+    ('profiles', 'admins read profiles', 'select', 'using ((select app.is_admin()))'),
+    ('profiles', 'voucher issuers add profiles', 'insert', 'with check ((select app.has_any_role(''{super_admin,data_ops}'')))'),
+    ('profiles', 'voucher issuers correct profiles', 'update',
+     'using ((select app.has_any_role(''{super_admin,data_ops}''))) with check ((select app.has_any_role(''{super_admin,data_ops}'')))'),
+    ('profiles', 'super admins erase profiles', 'delete', 'using ((select app.has_role(''super_admin'')))')
+  ) as p (tbl, name, command, clause)
+  loop
+    if not exists (select 1 from pg_policies where schemaname = 'public' and tablename = policy.tbl and policyname = policy.name) then
+      execute format('create policy %I on public.%I for %s to authenticated %s', policy.name, policy.tbl, policy.command, policy.clause);
+    end if;
+  end loop;
+  if not (select relrowsecurity from pg_class where oid = 'public.users'::regclass)
+     or not (select relrowsecurity from pg_class where oid = 'public.profiles'::regclass) then
+    raise warning 'RLS is off on public.users or public.profiles: the admin policies have no effect there';
+  end if;
+end
+$$;

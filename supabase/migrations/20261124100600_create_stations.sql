@@ -61,7 +61,9 @@ grant execute on function app.operator_station_id() to authenticated, service_ro
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.stations enable row level security;
 revoke all on table public.stations from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.stations to authenticated;
+grant select, delete on table public.stations to authenticated;
+grant insert (name, engencode, owner_contact, location, status), update (name, engencode, owner_contact, location, status)
+  on table public.stations to authenticated;
 grant select, insert, update, delete on table public.stations to service_role;
 
 create policy "admins read stations; operators read their own"
@@ -80,8 +82,15 @@ create policy "super admins delete stations"
 
 alter table public.station_operators enable row level security;
 revoke all on table public.station_operators from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table public.station_operators to authenticated;
+grant select, delete on table public.station_operators to authenticated;
+grant insert (user_id, station_id, active), update (active) on table public.station_operators to authenticated;
 grant select, insert, update, delete on table public.station_operators to service_role;
+
+-- Who operates where decides what operators see: changes are audited (addition).
+create trigger audit after insert or update or delete on public.station_operators
+  for each row execute function app.audit_row_change('user_id', 'station_id');
+create trigger refuse_truncate before truncate on public.station_operators
+  for each statement execute function app.refuse_truncate();
 
 create policy "admins read assignments; operators read their own"
   on public.station_operators for select to authenticated

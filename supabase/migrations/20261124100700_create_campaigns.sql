@@ -28,6 +28,22 @@ comment on column public.campaigns.finished_at is 'Set when the campaign is done
 create index campaigns_status_idx on public.campaigns (status);
 create index campaigns_created_at_idx on public.campaigns (created_at);
 
+-- What a campaign sends is fixed once it has started; identity columns never change.
+create function app.freeze_campaign() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if (new.id, new.legacy_id, new.created_by, new.created_at) is distinct from (old.id, old.legacy_id, old.created_by, old.created_at) then
+    raise exception 'campaigns: id, legacy_id, created_by and created_at never change' using errcode = 'check_violation';
+  end if;
+  if old.status <> 'draft' and (new.type, new.template_id) is distinct from (old.type, old.template_id) then
+    raise exception 'campaigns: type and template are fixed once the campaign has started' using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.freeze_campaign() is 'Refuses changes to a campaign''s identity, and to what it sends once started.';
+revoke all on function app.freeze_campaign() from public, anon, authenticated;
+
 create function app.stamp_campaign_times() returns trigger
 language plpgsql set search_path = '' as $$
 begin
@@ -45,12 +61,16 @@ revoke all on function app.stamp_campaign_times() from public, anon, authenticat
 
 create trigger enforce_transition before insert or update of status on public.campaigns
   for each row execute function app.enforce_transition('campaign');
+create trigger keep_settled before update on public.campaigns
+  for each row execute function app.freeze_campaign();
 create trigger stamp_campaign_times before update of status on public.campaigns
   for each row execute function app.stamp_campaign_times();
 create trigger touch_updated_at before update on public.campaigns
   for each row execute function app.touch_updated_at();
 create trigger audit after insert or update or delete on public.campaigns
   for each row execute function app.audit_row_change('id');
+create trigger refuse_truncate before truncate on public.campaigns
+  for each statement execute function app.refuse_truncate();
 
 -- ════════════════════════════════════════════════════════════════════════════════
 -- campaign_targets
@@ -94,6 +114,8 @@ create trigger touch_last_update_at before update on public.campaign_targets
   for each row execute function app.touch_last_update_at();
 create trigger audit after insert or update or delete on public.campaign_targets
   for each row execute function app.audit_row_change('id');
+create trigger refuse_truncate before truncate on public.campaign_targets
+  for each statement execute function app.refuse_truncate();
 
 -- ════════════════════════════════════════════════════════════════════════════════
 -- Access: all admins read campaigns; super admins and support run them and alone see
@@ -101,8 +123,9 @@ create trigger audit after insert or update or delete on public.campaign_targets
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.campaigns enable row level security;
 revoke all on table public.campaigns from public, anon, authenticated, service_role;
-grant select, insert, delete on table public.campaigns to authenticated;
--- legacy_id, created_by and the timestamps are not the caller's to change.
+grant select, delete on table public.campaigns to authenticated;
+-- legacy_id, created_by, status at creation and the timestamps are not the caller's to set.
+grant insert (name, type, template_id, metadata) on table public.campaigns to authenticated;
 grant update (name, type, template_id, status, metadata) on table public.campaigns to authenticated;
 grant select, insert, update, delete on table public.campaigns to service_role;
 
@@ -122,20 +145,30 @@ create policy "campaign runners delete draft campaigns"
 
 alter table public.campaign_targets enable row level security;
 revoke all on table public.campaign_targets from public, anon, authenticated, service_role;
-grant select, insert, delete on table public.campaign_targets to authenticated;
+grant select, delete on table public.campaign_targets to authenticated;
+grant insert (campaign_id, msisdn, user_id, personalized_vars) on table public.campaign_targets to authenticated;
 grant update (personalized_vars, status, error_code, message_id) on table public.campaign_targets to authenticated;
 grant select, insert, update, delete on table public.campaign_targets to service_role;
 
 create policy "super admins and support read targets"
   on public.campaign_targets for select to authenticated
   using ((select app.has_any_role('{super_admin,support}')));
+-- Targets are imported while a campaign is a draft (or paused) and removed only from drafts.
+create function app.campaign_status(campaign uuid) returns text
+language sql stable security definer set search_path = '' as $$
+  select c.status from public.campaigns c where c.id = campaign
+$$;
+comment on function app.campaign_status(uuid) is 'The status of a campaign, for target policies.';
+revoke all on function app.campaign_status(uuid) from public, anon;
+grant execute on function app.campaign_status(uuid) to authenticated, service_role;
+
 create policy "super admins and support add targets"
   on public.campaign_targets for insert to authenticated
-  with check ((select app.has_any_role('{super_admin,support}')));
+  with check ((select app.has_any_role('{super_admin,support}')) and app.campaign_status(campaign_id) in ('draft', 'paused'));
 create policy "super admins and support change targets"
   on public.campaign_targets for update to authenticated
   using ((select app.has_any_role('{super_admin,support}')))
   with check ((select app.has_any_role('{super_admin,support}')));
 create policy "super admins and support remove targets"
   on public.campaign_targets for delete to authenticated
-  using ((select app.has_any_role('{super_admin,support}')));
+  using ((select app.has_any_role('{super_admin,support}')) and app.campaign_status(campaign_id) = 'draft');

@@ -29,7 +29,8 @@ create table public.vouchers (
   constraint vouchers_expiry_after_issue check (expires_at is null or expires_at > issued_at),
   constraint vouchers_redeemed_has_time check ((status = 'redeemed') = (redeemed_at is not null)),
   constraint vouchers_redeemed_has_station check ((status = 'redeemed') = (redeemed_station_id is not null)),
-  constraint vouchers_redeemed_within_scope check (station_scope is null or redeemed_station_id is null or redeemed_station_id = station_scope)
+  constraint vouchers_redeemed_within_scope check (station_scope is null or redeemed_station_id is null or redeemed_station_id = station_scope),
+  constraint vouchers_redeemed_before_expiry check (redeemed_at is null or expires_at is null or redeemed_at <= expires_at)
 );
 comment on table public.vouchers is 'A fuel voucher for a driver: amount, 5-character code, status from issued to redeemed.';
 comment on column public.vouchers.code5 is 'The code the driver shows: 5 characters of Crockford base32, unique forever.';
@@ -61,7 +62,7 @@ create table public.voucher_events (
 comment on table public.voucher_events is
   'The timeline of a voucher: one row per status change (and per blocked attempt), written by triggers and SQL functions.';
 comment on column public.voucher_events.context is
-  'Why and how: the previous status, quiet-hour reason, WhatsApp response, offline capture time… Callers pass it in app.voucher_event_context.';
+  'Why and how: the previous status, quiet-hour reason, WhatsApp response, offline capture time… Callers pass it with app.set_voucher_event_context().';
 
 create index voucher_events_voucher_id_created_at_idx on public.voucher_events (voucher_id, created_at);
 create index voucher_events_event_type_created_at_idx on public.voucher_events (event_type, created_at desc);
@@ -126,6 +127,60 @@ comment on function app.record_voucher_event() is
   'Writes the voucher_events row of a new voucher or a status change: actor from the JWT, station for redemptions, context from app.voucher_event_context.';
 revoke all on function app.record_voucher_event() from public, anon, authenticated;
 
+-- What a voucher is worth and to whom never changes; once settled (redeemed, expired,
+-- void) only its metadata may. The redemption fields are written only with the move
+-- to redeemed. Applies to every role, the service role included.
+create function app.freeze_voucher() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if (new.id, new.user_id, new.amount, new.currency, new.code5, new.campaign_id, new.created_by, new.issued_at)
+     is distinct from (old.id, old.user_id, old.amount, old.currency, old.code5, old.campaign_id, old.created_by, old.issued_at) then
+    raise exception 'voucher %: who it is for, its amount, code, campaign and issue never change', old.code5
+      using errcode = 'check_violation';
+  end if;
+  if (new.redeemed_at, new.redeemed_station_id) is distinct from (old.redeemed_at, old.redeemed_station_id)
+     and not (old.status = 'sent' and new.status = 'redeemed') then
+    raise exception 'voucher %: the redemption is recorded only when it is redeemed', old.code5
+      using errcode = 'check_violation';
+  end if;
+  if old.status in ('redeemed', 'expired', 'void')
+     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+    raise exception 'voucher % is %: only its metadata may change', old.code5, old.status
+      using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.freeze_voucher() is
+  'Refuses changes to a voucher''s identity and value, to redemption fields outside redemption, and to settled vouchers.';
+revoke all on function app.freeze_voucher() from public, anon, authenticated;
+
+-- voucher_events rows with a status come from the trigger below only; SQL functions may
+-- add policy_blocked events (refused guesses) directly.
+create function app.guard_voucher_event() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if pg_trigger_depth() < 2 and new.event_type <> 'policy_blocked' then
+    raise exception 'voucher events of type % are written by the voucher''s status change, not directly', new.event_type
+      using errcode = 'insufficient_privilege';
+  end if;
+  return new;
+end
+$$;
+comment on function app.guard_voucher_event() is 'Refuses status events written by hand: they would fake a voucher''s history.';
+revoke all on function app.guard_voucher_event() from public, anon, authenticated;
+
+-- How callers give a status change its context: always transaction-local, so a pooled
+-- connection never carries one caller's context into another's events.
+create function app.set_voucher_event_context(context jsonb) returns void
+language sql set search_path = '' as $$
+  select set_config('app.voucher_event_context', coalesce(context, '{}'::jsonb)::text, true)
+$$;
+comment on function app.set_voucher_event_context(jsonb) is
+  'Sets, for this transaction only, the context the next voucher_events rows record.';
+revoke all on function app.set_voucher_event_context(jsonb) from public, anon;
+grant execute on function app.set_voucher_event_context(jsonb) to authenticated, service_role;
+
 create trigger enforce_transition before insert or update of status on public.vouchers
   for each row execute function app.enforce_transition('voucher');
 create trigger touch_updated_at before update on public.vouchers
@@ -134,6 +189,12 @@ create trigger record_event after insert or update of status on public.vouchers
   for each row execute function app.record_voucher_event();
 create trigger audit after insert or update or delete on public.vouchers
   for each row execute function app.audit_row_change('id');
+create trigger refuse_truncate before truncate on public.vouchers
+  for each statement execute function app.refuse_truncate();
+create trigger keep_settled before update on public.vouchers
+  for each row execute function app.freeze_voucher();
+create trigger only_triggers_record_status_events before insert on public.voucher_events
+  for each row execute function app.guard_voucher_event();
 
 -- ════════════════════════════════════════════════════════════════════════════════
 -- Access. Admins read all; super admins and data ops issue and manage. Station
@@ -142,8 +203,10 @@ create trigger audit after insert or update or delete on public.vouchers
 -- ════════════════════════════════════════════════════════════════════════════════
 alter table public.vouchers enable row level security;
 revoke all on table public.vouchers from public, anon, authenticated, service_role;
-grant select, insert on table public.vouchers to authenticated;
--- Redemption fields are written only by the redemption function.
+grant select on table public.vouchers to authenticated;
+-- The code, the issuer and the dates are the server's (defaults); redemption fields are
+-- written only by the redemption function.
+grant insert (user_id, station_scope, campaign_id, amount, currency, expires_at, metadata) on table public.vouchers to authenticated;
 grant update (status, expires_at, station_scope, qr_url, png_url, metadata) on table public.vouchers to authenticated;
 grant select, insert, update on table public.vouchers to service_role;
 

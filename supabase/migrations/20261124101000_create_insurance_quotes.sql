@@ -45,6 +45,23 @@ $$;
 comment on function app.stamp_quote_decision() is 'Sets approved_at and reviewed_by when a quote is decided.';
 revoke all on function app.stamp_quote_decision() from public, anon, authenticated;
 
+-- An approved quote is settled: only its metadata may change. Whose quote it is never does.
+create function app.freeze_quote() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if (new.id, new.user_id, new.created_at) is distinct from (old.id, old.user_id, old.created_at) then
+    raise exception 'insurance quote: its driver and creation never change' using errcode = 'check_violation';
+  end if;
+  if old.status = 'approved'
+     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+    raise exception 'insurance quote is approved: only its metadata may change' using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.freeze_quote() is 'Refuses changes to an approved quote, and to whose quote it is.';
+revoke all on function app.freeze_quote() from public, anon, authenticated;
+
 create trigger enforce_transition before insert or update of status on public.insurance_quotes
   for each row execute function app.enforce_transition('insurance_quote');
 create trigger stamp_decision before update of status on public.insurance_quotes
@@ -53,6 +70,10 @@ create trigger touch_updated_at before update on public.insurance_quotes
   for each row execute function app.touch_updated_at();
 create trigger audit after insert or update or delete on public.insurance_quotes
   for each row execute function app.audit_row_change('id');
+create trigger refuse_truncate before truncate on public.insurance_quotes
+  for each statement execute function app.refuse_truncate();
+create trigger keep_settled before update on public.insurance_quotes
+  for each row execute function app.freeze_quote();
 
 -- All admins see the queue; super admins and support decide; requests arrive from the
 -- WhatsApp side with the service role.

@@ -19,20 +19,37 @@ begin
   return new;
 end
 $$;
-comment on function app.stamp_settings_change() is 'Records when and by whom a setting changed.';
+comment on function app.stamp_settings_change() is 'Records when and by whom a setting was set (never the caller''s say).';
 revoke all on function app.stamp_settings_change() from public, anon, authenticated;
 
-create trigger stamp_change before update on public.settings
+create trigger stamp_change before insert or update on public.settings
   for each row execute function app.stamp_settings_change();
 create trigger audit after insert or update or delete on public.settings
   for each row execute function app.audit_row_change('key');
+create trigger refuse_truncate before truncate on public.settings
+  for each statement execute function app.refuse_truncate();
+
+-- The product reads these keys; they can be changed, not removed.
+create function app.keep_required_settings() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if old.key in ('quiet_hours', 'send_throttle', 'opt_out_list', 'templates', 'revolut_link') then
+    raise exception 'setting % is required: change its value instead of deleting it', old.key using errcode = 'check_violation';
+  end if;
+  return old;
+end
+$$;
+comment on function app.keep_required_settings() is 'Refuses deleting the settings keys the product depends on.';
+revoke all on function app.keep_required_settings() from public, anon, authenticated;
+create trigger keep_required before delete on public.settings
+  for each row execute function app.keep_required_settings();
 
 create index settings_updated_by_idx on public.settings (updated_by);
 
 alter table public.settings enable row level security;
 revoke all on table public.settings from public, anon, authenticated, service_role;
-grant select, insert, delete on table public.settings to authenticated;
-grant update (value) on table public.settings to authenticated;
+grant select, delete on table public.settings to authenticated;
+grant insert (key, value), update (value) on table public.settings to authenticated;
 grant select, insert, update, delete on table public.settings to service_role;
 
 create policy "admins read settings"

@@ -8,7 +8,7 @@
 
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values
   ('vouchers', 'vouchers', false, 2097152, '{image/png}'),
-  ('qr', 'qr', false, 1048576, '{image/png,image/svg+xml}'),
+  ('qr', 'qr', false, 1048576, '{image/png}'),
   ('campaign-media', 'campaign-media', false, 16777216, '{image/png,image/jpeg,image/webp,video/mp4,application/pdf}'),
   ('docs', 'docs', false, 10485760, '{image/png,image/jpeg,image/webp,application/pdf}')
 on conflict (id) do nothing;

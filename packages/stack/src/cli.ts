@@ -7,7 +7,8 @@
  *   reset     wipe the database and stored files, migrate and seed again
  *   seed      run supabase/seed.sql again (idempotent)
  *   logs      print service logs (name: services, postgres; -f to follow)
- *   verify-audit  check the audit log's hash chain (exit 1 at the first broken row)
+ *   verify-audit [--expect seq:hash]  check the audit log's hash chain (exit 1 at the first broken row)
+ *   audit-checkpoint  print the chain's head as seq:hash, to keep outside the database
  *   dev       the whole product: stack + admin app + station PWA dev servers; Ctrl-C stops all
  *   serve     (internal) run the services in the foreground; used by `up`
  */
@@ -33,11 +34,13 @@ import {
   up,
   claimServices,
   verifyAudit,
+  auditCheckpoint,
   type StackStatus,
 } from './stack.ts';
 
 const USAGE =
-  'usage: pnpm stack up|down|status [--json]|reset|seed|logs [name] [-f]   (add --instance test for the test stack)';
+  'usage: pnpm stack up|down|status [--json]|reset|seed|logs [name] [-f]|verify-audit [--expect seq:hash]|audit-checkpoint' +
+  '   (add --instance test for the test stack)';
 
 /**
  * Resolves on the first SIGINT, SIGTERM or SIGHUP (terminal closed). Later signals are
@@ -148,6 +151,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       instance: { type: 'string', default: 'dev' },
+      expect: { type: 'string' },
       json: { type: 'boolean', default: false },
       follow: { type: 'boolean', short: 'f', default: false },
     },
@@ -179,13 +183,18 @@ async function main(argv: string[]): Promise<void> {
     case 'logs':
       printLogs(instance, arg, values.follow);
       return;
+    case 'audit-checkpoint':
+      console.log(await auditCheckpoint(instance));
+      return;
     case 'verify-audit': {
-      const result = await verifyAudit(instance);
+      const result = await verifyAudit(instance, values.expect);
       if (result.ok) {
         console.log(`audit chain OK: ${result.rows} rows, each linked to the one before`);
         return;
       }
-      throw new StackError(`audit chain BROKEN at seq ${result.seq} (id ${result.id}): ${result.problem}`);
+      throw new StackError(
+        `audit chain BROKEN at seq ${result.seq}${result.id ? ` (id ${result.id})` : ''}: ${result.problem}`,
+      );
     }
     case 'dev':
       await dev(instance);

@@ -233,31 +233,62 @@ export async function seed(instance: Instance, log: Log): Promise<void> {
 export type AuditVerdict =
   { ok: true; rows: number } | { ok: false; rows: number; seq: number; id: string; problem: string };
 
-/** Runs app.verify_audit_chain() as the database owner (every row is checked). */
-export async function verifyAudit(instance: Instance): Promise<AuditVerdict> {
+interface ChainRow {
+  ok: boolean;
+  rows_checked: string;
+  first_broken_seq: string | null;
+  first_broken_id: string | null;
+  problem: string | null;
+}
+
+/**
+ * Runs app.verify_audit_chain() as the database owner (every row is checked). With a
+ * checkpoint (`seq:hash` from `audit-checkpoint`, kept outside the database), the chain
+ * must still hold that row: a rewrite of the whole chain after it is caught too.
+ */
+export async function verifyAudit(instance: Instance, checkpoint?: string): Promise<AuditVerdict> {
+  const expected = checkpoint === undefined ? undefined : /^(\d+):([0-9a-f]{64})$/.exec(checkpoint);
+  if (expected === null) throw new StackError(`a checkpoint looks like <seq>:<sha256 hex>, not ${checkpoint}`);
   const sql = connect(instance);
   try {
-    const [row] = await sql<
-      {
-        ok: boolean;
-        rows_checked: string;
-        first_broken_seq: string | null;
-        first_broken_id: string | null;
-        problem: string | null;
-      }[]
-    >`
-      select * from app.verify_audit_chain()`;
+    const [row] = await sql<ChainRow[]>`select * from app.verify_audit_chain()`;
     if (!row) throw new StackError('app.verify_audit_chain() returned nothing');
     const rows = Number(row.rows_checked);
-    return row.ok
-      ? { ok: true, rows }
-      : {
+    if (!row.ok) {
+      return {
+        ok: false,
+        rows,
+        seq: Number(row.first_broken_seq),
+        id: row.first_broken_id ?? '',
+        problem: row.problem ?? '',
+      };
+    }
+    if (expected) {
+      const [found] = await sql<{ matches: boolean }[]>`
+        select app.audit_matches_checkpoint(${expected[1] ?? ''}, ${expected[2] ?? ''}) as matches`;
+      if (!found?.matches) {
+        return {
           ok: false,
           rows,
-          seq: Number(row.first_broken_seq),
-          id: row.first_broken_id ?? '',
-          problem: row.problem ?? '',
+          seq: Number(expected[1]),
+          id: '',
+          problem: 'the chain no longer holds this checkpoint: it was rewritten',
         };
+      }
+    }
+    return { ok: true, rows };
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}
+
+/** The head of the audit chain as `seq:hash`, to keep outside the database. */
+export async function auditCheckpoint(instance: Instance): Promise<string> {
+  const sql = connect(instance);
+  try {
+    const [head] = await sql<{ seq: string; hash: string }[]>`select seq, hash from app.audit_head()`;
+    if (!head) throw new StackError('the audit log is empty: nothing to checkpoint yet');
+    return `${head.seq}:${head.hash}`;
   } finally {
     await sql.end({ timeout: 2 });
   }

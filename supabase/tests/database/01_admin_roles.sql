@@ -1,7 +1,7 @@
 -- admin_roles: shape, role helpers, and who may read and change roles.
 begin;
 set local search_path = public, extensions, tests;
-select plan(40);
+select plan(41);
 
 -- ── shape (spec: user_id PK → auth.users, roles text[], granted_by, granted_at now()) ──
 select has_table('public', 'admin_roles', 'admin_roles exists');
@@ -73,12 +73,17 @@ select results_eq(
   'roles are stored sorted and distinct, stamped with the granting admin');
 select is(tests.affected($$update public.admin_roles set roles = '{readonly}' where user_id = tests.uid('support@easymo.test')$$), 1,
   'super admin changes roles');
+select throws_ok(
+  $$update public.admin_roles set granted_by = tests.uid('dataops@easymo.test') where user_id = tests.uid('support@easymo.test')$$,
+  '42501', null, 'a super admin cannot set the grant stamps (no column grant)');
+select tests.act_as_service();
 update public.admin_roles set granted_by = tests.uid('dataops@easymo.test'), granted_at = '2020-01-01'
  where user_id = tests.uid('support@easymo.test');
 select results_eq(
   $$select granted_by, granted_at > now() - interval '1 minute' from public.admin_roles where user_id = tests.uid('support@easymo.test')$$,
   $$values (tests.uid('admin@easymo.test'), true)$$,
-  'the grant stamps cannot be rewritten without a role change');
+  'the grant stamps cannot be rewritten without a role change, even by the service role');
+select tests.act_as('admin@easymo.test');
 select is(tests.affected($$delete from public.admin_roles where user_id = tests.uid('dataops@easymo.test')$$), 1,
   'super admin removes roles');
 

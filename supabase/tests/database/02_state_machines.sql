@@ -157,7 +157,7 @@ select is((select array_agg(event_type) from public.voucher_events where voucher
   'a new voucher has exactly one event: issued');
 
 select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "a0000000-0000-4000-8000-000000000003"}', true);
-select set_config('app.voucher_event_context', '{"channel": "whatsapp", "wamid": "wamid.TEST"}', true);
+select app.set_voucher_event_context('{"channel": "whatsapp", "wamid": "wamid.TEST"}');
 select tests.set_status('voucher', (select id from ev), 'sent');
 select results_eq(
   $$select event_type, actor_id, station_id, context from public.voucher_events
@@ -166,7 +166,7 @@ select results_eq(
             '{"channel": "whatsapp", "wamid": "wamid.TEST", "from": "issued"}'::jsonb)$$,
   'the sent event records the acting user, the caller''s context and the previous status');
 
-select set_config('app.voucher_event_context', '{"offline": true}', true);
+select app.set_voucher_event_context('{"offline": true}');
 select tests.set_status('voucher', (select id from ev), 'redeemed');
 select results_eq(
   $$select station_id, context ->> 'offline' from public.voucher_events where voucher_id = (select id from ev) and event_type = 'redeemed'$$,

@@ -22,12 +22,15 @@ select is(
       and has_table_privilege('anon', c.oid, p.privilege)),
   null, 'anon holds no privilege on any table, view or sequence in public');
 
--- The API never lets anonymous callers run SQL functions; none is allow-listed yet.
+-- The API never lets anonymous callers run SQL functions; none is allow-listed yet. Every
+-- project schema counts (public, app, graphql_public…); the platform's own schemas
+-- (auth, storage, extensions) and the test helpers do not.
 select is(
   (select array_agg(n.nspname || '.' || p.proname order by 1) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where n.nspname in ('public', 'app') and has_function_privilege('anon', p.oid, 'execute')
-      and p.proname <> all (array[]::text[])),
-  null, 'anon can execute no function in public or app outside the allow-list');
+    where n.nspname !~ '^pg_' and n.nspname not in ('information_schema', 'auth', 'storage', 'extensions', 'tests', 'supabase_migrations')
+      and has_function_privilege('anon', p.oid, 'execute')
+      and n.nspname || '.' || p.proname <> all (array[]::text[])),
+  null, 'anon can execute no function in any project schema outside the allow-list');
 
 select is(
   (select array_agg(n.nspname || '.' || p.proname order by 1) from pg_proc p join pg_namespace n on n.oid = p.pronamespace

@@ -124,7 +124,7 @@ begin
                               coalesce(cell.expected ->> 'note', expected_text));
         return next ok(passed, description);
         if not passed then
-          return next diag(format('expected %s, got %s', expected_text, actual));
+          return next diag(format('expected %s, got %s', left(expected_text, 300), left(actual, 300)));
         end if;
       end loop;
     end loop;

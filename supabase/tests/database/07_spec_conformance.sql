@@ -126,13 +126,26 @@ insert into spec_indexes values
   ('audit_log', '(target_table, created_at DESC)'), ('audit_log', '(actor_id, created_at DESC)'),
   ('stations', '(engencode)'), ('vouchers', '(code5)');
 
+-- The value lists of the spec's CHECKs (status lists: also e2e/api/state-machines.test.ts).
+create temp table spec_checks (tbl text, col text, allowed text[]) on commit drop;
+insert into spec_checks values
+  ('stations', 'status', '{active,inactive}'),
+  ('vouchers', 'status', '{issued,sent,redeemed,expired,void}'),
+  ('voucher_events', 'event_type', '{issued,sent,redeemed,expired,void,policy_blocked}'),
+  ('campaigns', 'type', '{promo,voucher}'),
+  ('campaigns', 'status', '{draft,running,paused,done}'),
+  ('campaign_targets', 'status', '{queued,queued_throttled,sent,delivered,read,failed,opted_out}'),
+  ('agent_chat_messages', 'role', '{user,agent,system}'),
+  ('insurance_quotes', 'status', '{pending,approved,needs_changes}');
+
 select plan(
   (select count(*)::int * 2 from spec_columns)
   + (select count(*)::int from spec_columns where dflt is not null)
   + (select count(*)::int from spec_columns where not_null is not null)
   + (select count(*)::int from spec_fks)
   + (select count(*)::int from spec_indexes)
-  + 6);
+  + (select count(*)::int from spec_checks)
+  + 8);
 
 select has_column('public', tbl, col, format('%s.%s exists', tbl, col)) from spec_columns order by tbl, col;
 select col_type_is('public', tbl, col, type, format('%s.%s is %s', tbl, col, type)) from spec_columns order by tbl, col;
@@ -150,6 +163,18 @@ select fk_ok('public', tbl, col, ref_schema, ref_tbl, ref_col, format('%s.%s ref
 select ok(exists (select 1 from pg_indexes i where i.schemaname = 'public' and i.tablename = s.tbl and i.indexdef like '%' || s.cols),
           format('%s has an index on %s', s.tbl, s.cols))
   from spec_indexes s order by tbl, cols;
+
+select is(
+  (select array_agg(v order by v) from (
+     select (regexp_matches(pg_get_constraintdef(c.oid), '''([^'']+)''::text', 'g'))[1] as v
+       from pg_constraint c
+      where c.conrelid = ('public.' || s.tbl)::regclass and c.contype = 'c'
+        and pg_get_constraintdef(c.oid) ~ ('\m' || s.col || '\M.*ANY')) m),
+  (select array_agg(a order by a) from unnest(s.allowed) a),
+  format('%s.%s accepts exactly %s', s.tbl, s.col, s.allowed))
+  from spec_checks s order by tbl, col;
+select col_is_unique('public', 'stations', 'engencode', 'stations.engencode is unique');
+select col_is_unique('public', 'vouchers', 'code5', 'vouchers.code5 is unique');
 
 select results_eq(
   $$select key from public.settings where key in ('quiet_hours', 'send_throttle', 'opt_out_list', 'templates', 'revolut_link') order by key$$,
