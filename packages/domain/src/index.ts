@@ -1,2 +1,5 @@
+export * from './code5.ts';
+export * from './msisdn.ts';
+export * from './quiet-hours.ts';
 export * from './roles.ts';
 export * from './state-machines.ts';
