@@ -3,3 +3,4 @@ export * from './msisdn.ts';
 export * from './quiet-hours.ts';
 export * from './roles.ts';
 export * from './state-machines.ts';
+export * from './voucher-token.ts';
