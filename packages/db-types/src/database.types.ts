@@ -249,6 +249,49 @@ export type Database = {
         };
         Relationships: [];
       };
+      code_attempts: {
+        Row: {
+          code5: string;
+          created_at: string;
+          id: string;
+          operator_id: string;
+          outcome: string;
+          station_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          code5: string;
+          created_at?: string;
+          id?: string;
+          operator_id: string;
+          outcome: string;
+          station_id: string;
+        };
+        Update: {
+          code5?: string;
+          created_at?: string;
+          id?: string;
+          operator_id?: string;
+          outcome?: string;
+          station_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'code_attempts_station_id_fkey';
+            columns: ['station_id'];
+            isOneToOne: false;
+            referencedRelation: 'stations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'code_attempts_station_id_fkey';
+            columns: ['station_id'];
+            isOneToOne: false;
+            referencedRelation: 'view_active_bars';
+            referencedColumns: ['station_id'];
+          },
+        ];
+      };
       insurance_quotes: {
         Row: {
           approved_at: string | null;
@@ -335,6 +378,25 @@ export type Database = {
             referencedColumns: ['id'];
           },
         ];
+      };
+      send_slots: {
+        Row: {
+          channel: string;
+          minute: string;
+          used: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          channel: string;
+          minute: string;
+          used?: number;
+        };
+        Update: {
+          channel?: string;
+          minute?: string;
+          used?: number;
+        };
+        Relationships: [];
       };
       settings: {
         Row: {
@@ -463,6 +525,60 @@ export type Database = {
         };
         Relationships: [];
       };
+      voucher_bulk_jobs: {
+        Row: {
+          campaign_id: string | null;
+          created_at: string;
+          created_by: string;
+          errors: NonNullable<Json>;
+          finished_at: string | null;
+          id: string;
+          next_row: number;
+          rows: NonNullable<Json>;
+          send: boolean;
+          started_at: string | null;
+          status: string;
+          total: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          campaign_id?: string | null;
+          created_at?: string;
+          created_by?: string;
+          errors?: NonNullable<Json>;
+          finished_at?: string | null;
+          id?: string;
+          next_row?: number;
+          rows: NonNullable<Json>;
+          send?: boolean;
+          started_at?: string | null;
+          status?: string;
+          total: number;
+        };
+        Update: {
+          campaign_id?: string | null;
+          created_at?: string;
+          created_by?: string;
+          errors?: NonNullable<Json>;
+          finished_at?: string | null;
+          id?: string;
+          next_row?: number;
+          rows?: NonNullable<Json>;
+          send?: boolean;
+          started_at?: string | null;
+          status?: string;
+          total?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'voucher_bulk_jobs_campaign_id_fkey';
+            columns: ['campaign_id'];
+            isOneToOne: false;
+            referencedRelation: 'campaigns';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       voucher_events: {
         Row: {
           actor_id: string | null;
@@ -579,6 +695,39 @@ export type Database = {
             foreignKeyName: 'voucher_redemptions_voucher_id_fkey';
             columns: ['voucher_id'];
             isOneToOne: false;
+            referencedRelation: 'vouchers';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      voucher_send_queue: {
+        Row: {
+          attempts: number;
+          enqueued_at: string;
+          last_reason: string | null;
+          next_attempt_at: string;
+          voucher_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempts?: number;
+          enqueued_at?: string;
+          last_reason?: string | null;
+          next_attempt_at?: string;
+          voucher_id: string;
+        };
+        Update: {
+          attempts?: number;
+          enqueued_at?: string;
+          last_reason?: string | null;
+          next_attempt_at?: string;
+          voucher_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'voucher_send_queue_voucher_id_fkey';
+            columns: ['voucher_id'];
+            isOneToOne: true;
             referencedRelation: 'vouchers';
             referencedColumns: ['id'];
           },
