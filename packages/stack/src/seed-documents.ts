@@ -21,7 +21,7 @@ export async function seedDocuments(instance: Instance, log: Log): Promise<numbe
        where not exists (select 1 from storage.objects o where o.bucket_id = 'docs' and o.name = d.name)`;
     let stored = 0;
     for (const row of missing) {
-      const document = sampleDocument(row.name, {
+      const document = await sampleDocument(row.name, {
         owner: row.owner ?? 'Unknown driver',
         plate: row.plate ?? 'RAA 000A',
         vehicle: row.vehicle ?? 'Unknown vehicle',

@@ -23,7 +23,7 @@ export async function writeObjectFile(
   bucket: string,
   name: string,
   version: string,
-  bytes: Buffer,
+  bytes: Uint8Array,
 ): Promise<void> {
   const file = versionFile(storageDir, bucket, name, version);
   await mkdir(path.dirname(file), { recursive: true });
@@ -59,7 +59,7 @@ export async function removeBucketFiles(storageDir: string, bucket: string): Pro
 }
 
 /** The `metadata` storage-api writes for an object's bytes. */
-export function storedMetadata(bytes: Buffer, mimetype: string, cacheControl: string) {
+export function storedMetadata(bytes: Uint8Array, mimetype: string, cacheControl: string) {
   return {
     eTag: `"${createHash('md5').update(bytes).digest('hex')}"`,
     size: bytes.length,
