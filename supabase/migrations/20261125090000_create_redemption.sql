@@ -84,7 +84,7 @@ comment on function app.require_station() is 'The caller''s active station; refu
 
 -- Returns null when the caller may try a code, or the error answer when the operator or
 -- the station failed attempt_limit times within the window. The first refusal of a
--- window writes an audit row (and a policy_blocked event when the code is a voucher's);
+-- lock-out writes an audit row (and a policy_blocked event when the code is a voucher's);
 -- refusals are returned, not raised, so that this record survives.
 create function app.guard_attempts(station uuid, presented_code text) returns jsonb
 language plpgsql security definer set search_path = '' as $$
@@ -94,6 +94,7 @@ declare
   by_operator int;
   by_station int;
   oldest timestamptz;
+  last_failure timestamptz;
   voucher uuid;
   retry_after int;
 begin
@@ -108,8 +109,11 @@ begin
   select min(created_at) into oldest from public.code_attempts
    where (operator_id = auth.uid() or station_id = station) and created_at > now() - window_length;
   retry_after := greatest(1, ceil(extract(epoch from (oldest + window_length - now())))::int);
+  -- Recorded once per lock-out: unless a record is newer than the last counted failure.
+  select max(created_at) into last_failure from public.code_attempts
+   where (operator_id = auth.uid() or station_id = station) and created_at > now() - window_length;
   if not exists (select 1 from public.audit_log a where a.target_table = 'code_attempts' and a.target_id = station::text
-                    and a.created_at > now() - window_length) then
+                    and a.created_at >= last_failure) then
     select v.id into voucher from public.vouchers v where v.code5 = presented_code::char(5);
     if voucher is not null then
       insert into public.voucher_events (voucher_id, event_type, actor_id, station_id, context)
@@ -248,6 +252,7 @@ declare
   operator uuid := auth.uid();
   stored public.voucher_redemptions;
   v public.vouchers;
+  matched uuid;
   skew interval := make_interval(mins => app.redemption_setting('clock_skew_minutes')::int);
   max_age interval := make_interval(hours => app.redemption_setting('offline_max_age_hours')::int);
   effective_at timestamptz;
@@ -290,17 +295,19 @@ begin
       message := 'no voucher has this code';
       perform app.record_failed_attempt(station, presented_code, refusal);
     else
+      matched := v.id;
       perform app.set_voucher_event_context(jsonb_build_object(
         'idempotency_key', idempotency_key, 'operator_id', operator, 'captured_at', captured_at, 'offline', late));
       update public.vouchers
          set status = 'redeemed', redeemed_at = effective_at, redeemed_station_id = station
-       where id = v.id and status = 'sent'
+       where id = matched and status = 'sent'
          and (station_scope is null or station_scope = station)
          and (expires_at is null or expires_at >= effective_at)
          and issued_at <= effective_at
       returning * into v;
       if not found then
-        select * into v from public.vouchers where id = v.id;
+        -- RETURNING INTO found nothing and emptied v: read the row as it now stands.
+        select * into v from public.vouchers where id = matched;
         refusal := coalesce(app.redeem_refusal(v, station, effective_at), 'already_redeemed');
         message := app.refusal_message(refusal);
         if refusal = 'wrong_station' then

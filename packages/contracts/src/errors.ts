@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 export const ERROR_STATUS = {
   invalid_request: 400,
+  /** A QR token that is malformed or whose signature does not verify (forged or altered). */
+  invalid_token: 400,
   unauthorized: 401,
   forbidden: 403,
   wrong_station: 403,
@@ -22,6 +24,8 @@ export const ERROR_STATUS = {
   expired: 410,
   payload_too_large: 413,
   idempotency_conflict: 422,
+  /** An offline redemption captured too long ago or in the device's future. */
+  capture_rejected: 422,
   too_many_attempts: 429,
   throttled: 429,
   internal: 500,

@@ -5,7 +5,8 @@ import { normalizeMsisdn } from '../../domain/src/msisdn.ts';
 import { ADMIN_ROLES } from '../../domain/src/roles.ts';
 import { VOUCHER_STATUSES } from '../../domain/src/state-machines.ts';
 
-export const ZUuid = z.uuid();
+/** Any well-formed UUID (version and variant are the database's business). */
+export const ZUuid = z.guid();
 
 export const ZAdminRole = z.enum(ADMIN_ROLES);
 
@@ -45,4 +46,4 @@ export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, 'a 3-letter currency cod
 export const ZVoucherStatus = z.enum(VOUCHER_STATUSES);
 
 /** A client-made key that makes a retried request harmless. */
-export const ZIdempotencyKey = z.uuid();
+export const ZIdempotencyKey = z.guid();

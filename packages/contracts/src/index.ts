@@ -7,3 +7,5 @@ export * from './vouchers/issue.ts';
 export * from './vouchers/list.ts';
 export * from './vouchers/manage.ts';
 export * from './vouchers/voucher.ts';
+export * from './scheduler.ts';
+export * from './whatsapp/webhook.ts';

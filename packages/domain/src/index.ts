@@ -4,3 +4,4 @@ export * from './quiet-hours.ts';
 export * from './roles.ts';
 export * from './state-machines.ts';
 export * from './voucher-token.ts';
+export * from './voucher-csv.ts';

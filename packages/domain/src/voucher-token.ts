@@ -33,7 +33,7 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array | undefined {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
   try {
     const binary = atob(
@@ -57,7 +57,8 @@ function uuidToToken(uuid: string): string {
 
 function tokenToUuid(text: string): string | undefined {
   const bytes = text.length === 22 ? fromBase64Url(text) : undefined;
-  if (!bytes || bytes.length !== 16) return undefined;
+  // Canonical only: a character that differs in unused low bits would decode the same.
+  if (!bytes || bytes.length !== 16 || toBase64Url(bytes) !== text) return undefined;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -80,7 +81,7 @@ export function tokenPayload(claims: VoucherClaims): string {
 /** Reads a token's fields without checking the signature; undefined when malformed. */
 export function parseVoucherToken(
   token: string,
-): { claims: VoucherClaims; signed: string; signature: Uint8Array } | undefined {
+): { claims: VoucherClaims; signed: string; signature: Uint8Array<ArrayBuffer> } | undefined {
   const parts = token.trim().split('.');
   if (parts.length !== 7 || parts[0] !== PREFIX) return undefined;
   const [, code5 = '', id = '', amountText = '', scope = '', expiry = '', signatureText = ''] = parts;
@@ -92,7 +93,7 @@ export function parseVoucherToken(
   if (!isCode5(code5) || !voucherId || stationScope === undefined || !/^[1-9]\d{0,13}$/.test(amountText))
     return undefined;
   if (expirySeconds !== null && !Number.isFinite(expirySeconds)) return undefined;
-  if (!signature || signature.length !== 64) return undefined;
+  if (!signature || signature.length !== 64 || toBase64Url(signature) !== signatureText) return undefined;
   return {
     claims: {
       code5,

@@ -95,7 +95,7 @@ export class Canvas {
     return [...value.toUpperCase()].filter((c) => FONT[c]).length * 6 * scale;
   }
 
-  png(): Promise<Uint8Array> {
+  png(): Promise<Uint8Array<ArrayBuffer>> {
     return encodePng(this.width, this.height, this.pixels);
   }
 }

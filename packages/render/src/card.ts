@@ -36,7 +36,7 @@ export function formatDate(date: Date): string {
   }).format(date);
 }
 
-export async function renderVoucherCard(facts: CardFacts): Promise<Uint8Array> {
+export async function renderVoucherCard(facts: CardFacts): Promise<Uint8Array<ArrayBuffer>> {
   const card = new Canvas(720, 400, WHITE);
   card.rect(0, 0, 720, 64, GREEN);
   card.text(24, 18, facts.programme, 4, WHITE);

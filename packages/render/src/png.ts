@@ -36,7 +36,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** Encodes `rgb` (width × height × 3 bytes, row by row) as a PNG file. */
-export async function encodePng(width: number, height: number, rgb: Uint8Array): Promise<Uint8Array> {
+export async function encodePng(width: number, height: number, rgb: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   if (rgb.length !== width * height * 3) throw new Error('pixel buffer does not match the size');
   const stride = width * 3;
   const raw = new Uint8Array(height * (stride + 1));

@@ -27,7 +27,7 @@ export function drawQr(canvas: Canvas, x: number, y: number, text: string, modul
 }
 
 /** The bare QR as a PNG. */
-export async function qrPng(text: string, moduleSize = 6): Promise<Uint8Array> {
+export async function qrPng(text: string, moduleSize = 6): Promise<Uint8Array<ArrayBuffer>> {
   const side = (qrModules(text).size + 8) * moduleSize;
   const canvas = new Canvas(side, side, WHITE);
   drawQr(canvas, 0, 0, text, moduleSize);

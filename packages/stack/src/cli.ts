@@ -21,7 +21,7 @@ import { StackError } from './errors.ts';
 import { getInstance, isInstanceName, type Instance } from './instance.ts';
 import { consoleLog, fileLog } from './log.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
-import { startServices, type RunningServices } from './services.ts';
+import { SCHEDULER_INTERVAL_MS, startServices, type RunningServices } from './services.ts';
 import {
   clearState,
   cluster,
@@ -61,6 +61,7 @@ function printStatus(s: StackStatus): void {
     `  Database            ${s.db_url}`,
     `  Admin panel         ${s.admin_url}`,
     `  Station PWA         ${s.station_url}`,
+    `  WhatsApp inbox      ${s.whatsapp_url}  (the sandbox: what each phone received)`,
     `  anon key            ${s.anon_key}`,
     `  service_role key    ${s.service_role_key}`,
     '',
@@ -96,7 +97,11 @@ async function dev(instance: Instance): Promise<void> {
       log(`reusing services started by \`pnpm stack up\` (pid ${owner.pid}); functions will not reload on change`);
     } else {
       const functionLog = fileLog(instance, 'services', (line) => console.log(`[fn] ${line}`));
-      services = await startServices(instance, { watch: true, log: functionLog });
+      services = await startServices(instance, {
+        watch: true,
+        log: functionLog,
+        schedulerIntervalMs: SCHEDULER_INTERVAL_MS,
+      });
       claimServices(instance);
     }
     apps = await startApps(instance, loadOrCreateSecrets(instance), { mode: 'dev', log: fileLog(instance, 'apps') });
@@ -116,7 +121,7 @@ async function dev(instance: Instance): Promise<void> {
 /** The foreground services process that `up` starts detached. */
 async function serve(instance: Instance): Promise<void> {
   const log = fileLog(instance, 'services', (line) => console.log(line));
-  const services = await startServices(instance, { watch: false, log });
+  const services = await startServices(instance, { watch: false, log, schedulerIntervalMs: SCHEDULER_INTERVAL_MS });
   await waitForSignal();
   await services.stop();
   log('services stopped');

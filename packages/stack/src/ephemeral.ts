@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { appUrl, startApps, type RunningApps } from './apps.ts';
 import { DEMO_PASSWORD } from './demo.ts';
-import { apiUrl, dbUrl, getInstance, type Instance } from './instance.ts';
+import { apiUrl, dbUrl, getInstance, whatsappUrl, type Instance } from './instance.ts';
 import { fileLog, type Log } from './log.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { startServices, type RunningServices } from './services.ts';
@@ -22,6 +22,8 @@ export type StackEnv = {
   SUPABASE_DB_URL: string;
   ADMIN_URL: string;
   STATION_URL: string;
+  /** The WhatsApp sandbox the functions send to (its /_sandbox API shows what arrived). */
+  WHATSAPP_SANDBOX_URL: string;
   DEMO_PASSWORD: string;
   CHROMIUM_PATH: string;
 };
@@ -53,7 +55,11 @@ export async function startEphemeralStack(options: { withApps: boolean; log: Log
     rmSync(instance.secretsFile, { force: true });
     await prepareDatabase(instance, options.log);
     secrets = loadOrCreateSecrets(instance);
-    services = await startServices(instance, { watch: false, log: fileLog(instance, 'services') });
+    services = await startServices(instance, {
+      watch: false,
+      log: fileLog(instance, 'services'),
+      schedulerIntervalMs: 0,
+    });
     claimServices(instance);
     if (options.withApps)
       apps = await startApps(instance, secrets, { mode: 'preview', log: fileLog(instance, 'apps') });
@@ -71,6 +77,7 @@ export async function startEphemeralStack(options: { withApps: boolean; log: Log
     SUPABASE_DB_URL: dbUrl(instance),
     ADMIN_URL: appUrl(instance, 'admin-app'),
     STATION_URL: appUrl(instance, 'station-pwa'),
+    WHATSAPP_SANDBOX_URL: whatsappUrl(instance),
     DEMO_PASSWORD,
     CHROMIUM_PATH: chromiumPath(),
   };

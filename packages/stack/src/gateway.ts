@@ -8,11 +8,11 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { FunctionsRunner } from './functions.ts';
 import { verifyJwt } from './jwt.ts';
-import type { StackSecrets } from './secrets.ts';
+import type { ApiSecrets } from './secrets.ts';
 import { functionConfig, type SupabaseConfig } from './supabase-config.ts';
 
 export interface GatewayDeps {
-  secrets: StackSecrets;
+  secrets: ApiSecrets;
   config: SupabaseConfig;
   /** Where each function listens (the Deno processes of FunctionsRunner). */
   functions: Pick<FunctionsRunner, 'names' | 'port' | 'state'>;
@@ -50,7 +50,7 @@ const gatewayCors: MiddlewareHandler = async (c, next) => {
 };
 
 /** Kong's key-auth: the anon or service-role key in `apikey` (header or query). */
-function requireApiKey(secrets: StackSecrets): MiddlewareHandler {
+function requireApiKey(secrets: ApiSecrets): MiddlewareHandler {
   return async (c, next) => {
     const key = c.req.header('apikey') ?? c.req.query('apikey');
     if (!key) return c.json({ message: 'No API key found in request' }, 401);

@@ -17,6 +17,8 @@ export interface Ports {
   db: number;
   admin: number;
   station: number;
+  /** The WhatsApp Cloud API sandbox and its inbox page. */
+  whatsapp: number;
 }
 
 export interface Instance {
@@ -37,9 +39,9 @@ export interface Instance {
 }
 
 const PORTS: Record<InstanceName, Ports> = {
-  dev: { api: 54321, db: 54399, admin: 5173, station: 5174 },
-  test: { api: 55321, db: 55399, admin: 55173, station: 55174 },
-  lifecycle: { api: 56321, db: 56399, admin: 56173, station: 56174 },
+  dev: { api: 54321, db: 54399, admin: 5173, station: 5174, whatsapp: 54324 },
+  test: { api: 55321, db: 55399, admin: 55173, station: 55174, whatsapp: 55324 },
+  lifecycle: { api: 56321, db: 56399, admin: 56173, station: 56174, whatsapp: 56324 },
 };
 
 /** The repository root: the folder holding pnpm-workspace.yaml. */
@@ -85,4 +87,8 @@ export function dbUrl(instance: Instance): string {
 
 export function apiUrl(instance: Instance): string {
   return `http://127.0.0.1:${instance.ports.api}`;
+}
+
+export function whatsappUrl(instance: Instance): string {
+  return `http://127.0.0.1:${instance.ports.whatsapp}`;
 }

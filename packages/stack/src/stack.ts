@@ -23,7 +23,7 @@ import {
 import { DEMO_PASSWORD } from './demo.ts';
 import { seedDocuments } from './seed-documents.ts';
 import { StackError } from './errors.ts';
-import { apiUrl, dbUrl, type Instance } from './instance.ts';
+import { apiUrl, dbUrl, whatsappUrl, type Instance } from './instance.ts';
 import type { Log } from './log.ts';
 import { PostgresCluster } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -311,6 +311,8 @@ export interface StackStatus {
   jwt_secret: string;
   admin_url: string;
   station_url: string;
+  /** The WhatsApp sandbox: its inbox page shows what each phone received. */
+  whatsapp_url: string;
   demo_password: string;
   demo_users: DemoUser[];
 }
@@ -359,6 +361,7 @@ export async function status(instance: Instance): Promise<StackStatus> {
     jwt_secret: secrets.jwtSecret,
     admin_url: appUrl(instance, 'admin-app'),
     station_url: appUrl(instance, 'station-pwa'),
+    whatsapp_url: whatsappUrl(instance),
     demo_password: DEMO_PASSWORD,
     demo_users: users,
   };

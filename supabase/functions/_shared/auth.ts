@@ -7,9 +7,27 @@
 import { UserError } from './errors.ts';
 import { requireEnv } from './env.ts';
 
+/** Who is calling; `token` is their bearer token, passed on to Storage. */
 export type Caller =
-  | { kind: 'user'; role: 'authenticated'; userId: string; email: string | null; claims: Record<string, unknown> }
-  | { kind: 'service'; role: 'service_role'; claims: { role: 'service_role' } };
+  | {
+      kind: 'user';
+      role: 'authenticated';
+      userId: string;
+      email: string | null;
+      claims: Record<string, unknown>;
+      token: string;
+    }
+  | { kind: 'service'; role: 'service_role'; claims: { role: 'service_role' }; token: string };
+
+/** The service role, for scheduled work and webhooks. */
+export function serviceCaller(): Extract<Caller, { kind: 'service' }> {
+  return {
+    kind: 'service',
+    role: 'service_role',
+    claims: { role: 'service_role' },
+    token: requireEnv('SUPABASE_SERVICE_ROLE_KEY'),
+  };
+}
 
 export function bearerToken(req: Request): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get('authorization') ?? '');
@@ -31,7 +49,7 @@ function decodePayload(token: string): Record<string, unknown> {
 export async function authenticate(req: Request): Promise<Caller> {
   const token = bearerToken(req);
   if (token === requireEnv('SUPABASE_SERVICE_ROLE_KEY')) {
-    return { kind: 'service', role: 'service_role', claims: { role: 'service_role' } };
+    return serviceCaller();
   }
   const response = await fetch(`${requireEnv('SUPABASE_URL')}/auth/v1/user`, {
     headers: { apikey: requireEnv('SUPABASE_ANON_KEY'), authorization: `Bearer ${token}` },
@@ -46,7 +64,7 @@ export async function authenticate(req: Request): Promise<Caller> {
   if (claims.role !== 'authenticated' || claims.sub !== user.id) {
     throw new UserError('unauthorized', 'Your session is not valid any more; sign in again');
   }
-  return { kind: 'user', role: 'authenticated', userId: user.id, email: user.email || null, claims };
+  return { kind: 'user', role: 'authenticated', userId: user.id, email: user.email || null, claims, token };
 }
 
 /** For routes only a signed-in person may use. */

@@ -1,13 +1,18 @@
 /**
  * Errors a caller can act on become `{ "error": { "code", "message", "details"? } }` with
  * the status their code implies; anything else is logged with a request id and answered
- * with a generic 500 that leaks nothing.
+ * with a generic 500 that leaks nothing. Database refusals that follow from the request
+ * (a rule, a permission, a missing reference) are the caller's errors too: see fromDatabase.
+ * Requests are checked with parseRequest (request.ts); a response that fails its own
+ * contract is our bug, so a ZodError here is a 500.
  */
 import type { Context } from 'hono';
-import { ZodError } from 'zod';
 import { ERROR_STATUS, type ErrorCode, type TErrorBody } from '../../../packages/contracts/src/errors.ts';
 
 export class UserError extends Error {
+  /** Seconds, sent as `Retry-After` (too_many_attempts, throttled). */
+  retryAfter?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -26,12 +31,33 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** The SQLSTATEs a request can cause, and the API error each one is. */
+const DATABASE_ERRORS: Record<string, ErrorCode> = {
+  '42501': 'forbidden', // insufficient_privilege: RLS, grants, role checks in SQL
+  P0422: 'idempotency_conflict', // a redemption key reused for another request
+  '23514': 'conflict', // check_violation: state machines and write rules
+  '23505': 'conflict', // unique_violation
+  '23503': 'invalid_request', // foreign_key_violation: refers to nothing
+  '22P02': 'invalid_request', // invalid_text_representation
+  '22007': 'invalid_request', // invalid_datetime_format
+  '22008': 'invalid_request', // datetime_field_overflow
+  '22003': 'invalid_request', // numeric_value_out_of_range
+  '22001': 'invalid_request', // string_data_right_truncation
+};
+
+/** A database error the request caused, as a UserError; undefined for anything else. */
+export function fromDatabase(error: unknown): UserError | undefined {
+  if (!(error instanceof Error) || error.name !== 'PostgresError') return undefined;
+  const code = DATABASE_ERRORS[(error as Error & { code?: string }).code ?? ''];
+  return code && new UserError(code, error.message);
+}
+
 export function handleError(error: Error, c: Context): Response {
+  const database = fromDatabase(error);
+  if (database) error = database;
   if (error instanceof UserError) {
+    if (error.retryAfter !== undefined) c.header('retry-after', String(error.retryAfter));
     return c.json(errorBody(error.code, error.message, error.details), error.status as 400);
-  }
-  if (error instanceof ZodError) {
-    return c.json(errorBody('invalid_request', 'The request is not valid', error.issues), 400);
   }
   const requestId = crypto.randomUUID();
   console.error(

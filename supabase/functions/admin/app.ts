@@ -3,6 +3,7 @@ import { ZAdminMeResponse, type TAdminMeResponse } from '../../../packages/contr
 import { createFunctionApp } from '../_shared/app.ts';
 import { authenticateUser } from '../_shared/auth.ts';
 import { asCaller } from '../_shared/db.ts';
+import { voucherRoutes } from './vouchers.ts';
 
 export const app = createFunctionApp('admin');
 
@@ -20,3 +21,5 @@ app.get('/me', async (c) => {
   });
   return c.json(body);
 });
+
+voucherRoutes(app);

@@ -4,7 +4,7 @@
  * its id, and `GET /admin/vouchers/bulk/:id` reports progress.
  *
  * CSV columns (header row required): msisdn, amount, and optionally currency,
- * expires_at, station (engencode), note.
+ * expires_at, station (ENGEN code), name, note (packages/domain/src/voucher-csv.ts).
  */
 import { z } from 'zod';
 import { ZTimestamp, ZUuid } from '../fields.ts';
@@ -35,6 +35,8 @@ export const ZBulkJob = z.object({
   id: ZUuid,
   status: z.enum(['queued', 'running', 'done', 'failed']),
   total: z.number().int(),
+  /** Rows taken so far (issued, or refused and listed in errors). */
+  processed: z.number().int(),
   issued: z.number().int(),
   sent: z.number().int(),
   errors: z.array(ZBulkRowError),

@@ -29,6 +29,8 @@ export const ZListVouchersQuery = ZVoucherFilter.extend({
   cursor: z.string().max(200).optional(),
 });
 export type TListVouchersQuery = z.input<typeof ZListVouchersQuery>;
+/** The query after parsing: defaults filled in. */
+export type TListVouchersParams = z.output<typeof ZListVouchersQuery>;
 
 export const ZListVouchersResponse = z.object({
   items: z.array(ZVoucher),

@@ -26,7 +26,9 @@ export type TVoucher = z.infer<typeof ZVoucher>;
 /** What happened to the WhatsApp message that carries the card. */
 export const ZDelivery = z.object({
   status: z.enum(['sent', 'blocked', 'failed', 'skipped']),
-  reason: z.enum(['quiet_hours', 'throttled', 'opted_out', 'whatsapp_error', 'not_requested']).optional(),
+  reason: z
+    .enum(['quiet_hours', 'throttled', 'opted_out', 'whatsapp_error', 'unavailable', 'not_requested'])
+    .optional(),
   retry_at: ZTimestamp.optional(),
   message_id: z.string().optional(),
 });

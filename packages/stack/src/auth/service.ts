@@ -13,7 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type postgres from 'postgres';
 import { signJwt, verifyJwt, type JwtPayload } from '../jwt.ts';
-import type { StackSecrets } from '../secrets.ts';
+import type { ApiSecrets } from '../secrets.ts';
 import type { SupabaseConfig } from '../supabase-config.ts';
 import {
   AuthError,
@@ -49,7 +49,7 @@ import {
 
 export interface AuthDeps {
   sql: postgres.Sql;
-  secrets: StackSecrets;
+  secrets: ApiSecrets;
   config: SupabaseConfig['auth'];
   /** The `iss` claim: `<api url>/auth/v1`, as the Supabase CLI sets it. */
   issuer: string;

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type postgres from 'postgres';
 import { signJwt, verifyJwt, type JwtPayload } from '../jwt.ts';
-import type { StackSecrets } from '../secrets.ts';
+import type { ApiSecrets } from '../secrets.ts';
 import {
   StorageError,
   accessDenied,
@@ -33,7 +33,7 @@ import { openObjectFile, removeBucketFiles, removeObjectFile, storedMetadata, wr
 
 export interface StorageDeps {
   sql: postgres.Sql;
-  secrets: StackSecrets;
+  secrets: ApiSecrets;
   storageDir: string;
   /** The global upload limit (config.toml [storage] file_size_limit; 50 MiB by default). */
   maxFileSize?: number;

@@ -1,0 +1,49 @@
+/**
+ * Supabase Storage over its REST API, as the caller: the caller's own token goes along,
+ * so the bucket policies decide (the service role passes them all). Only what the
+ * functions need: store an image, hand out a signed URL.
+ */
+import type { Caller } from './auth.ts';
+import { requireEnv } from './env.ts';
+
+function headers(caller: Caller, extra: Record<string, string> = {}): Record<string, string> {
+  return { apikey: requireEnv('SUPABASE_ANON_KEY'), authorization: `Bearer ${caller.token}`, ...extra };
+}
+
+function objectPath(bucket: string, name: string): string {
+  return `${encodeURIComponent(bucket)}/${name.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+async function failure(response: Response, what: string): Promise<Error> {
+  const body = await response.text();
+  return new Error(`storage ${what} failed with ${response.status}: ${body.slice(0, 300)}`);
+}
+
+/** Stores (or replaces) an object. */
+export async function putObject(
+  caller: Caller,
+  bucket: string,
+  name: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  contentType: string,
+): Promise<void> {
+  const response = await fetch(`${requireEnv('SUPABASE_URL')}/storage/v1/object/${objectPath(bucket, name)}`, {
+    method: 'POST',
+    headers: headers(caller, { 'content-type': contentType, 'x-upsert': 'true', 'cache-control': 'max-age=3600' }),
+    body: bytes,
+  });
+  if (!response.ok) throw await failure(response, `upload of ${bucket}/${name}`);
+  await response.body?.cancel();
+}
+
+/** A URL anyone holding it may download the object from until it expires. */
+export async function signedUrl(caller: Caller, bucket: string, name: string, expiresIn: number): Promise<string> {
+  const response = await fetch(`${requireEnv('SUPABASE_URL')}/storage/v1/object/sign/${objectPath(bucket, name)}`, {
+    method: 'POST',
+    headers: headers(caller, { 'content-type': 'application/json' }),
+    body: JSON.stringify({ expiresIn }),
+  });
+  if (!response.ok) throw await failure(response, `signing ${bucket}/${name}`);
+  const { signedURL } = (await response.json()) as { signedURL: string };
+  return `${requireEnv('SUPABASE_URL')}/storage/v1${signedURL}`;
+}

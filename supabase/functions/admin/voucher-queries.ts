@@ -1,0 +1,208 @@
+/**
+ * Reading vouchers for the admin panel, as the caller (RLS decides what they see):
+ * one voucher, a filtered page with keyset pagination, and the CSV export streamed from
+ * a database cursor inside one transaction (one consistent snapshot: no row twice, none
+ * missed, no size cap).
+ */
+import type { TListVouchersParams, TVoucherFilter } from '../../../packages/contracts/src/vouchers/list.ts';
+import type { TVoucher } from '../../../packages/contracts/src/vouchers/voucher.ts';
+import { normalizeCode5 } from '../../../packages/domain/src/code5.ts';
+import type { Caller } from '../_shared/auth.ts';
+import { asCaller, type Tx } from '../_shared/db.ts';
+import { UserError } from '../_shared/errors.ts';
+
+interface VoucherRow {
+  id: string;
+  code5: string;
+  amount: number;
+  currency: string;
+  status: TVoucher['status'];
+  user_id: string;
+  msisdn: string | null;
+  station_scope: string | null;
+  campaign_id: string | null;
+  issued_at: Date;
+  expires_at: Date | null;
+  redeemed_at: Date | null;
+  redeemed_station_id: string | null;
+  created_by: string | null;
+  png_url: string | null;
+  qr_url: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+const iso = (value: Date | null) => (value === null ? null : value.toISOString());
+
+function toVoucher(row: VoucherRow): TVoucher {
+  return {
+    ...row,
+    amount: Number(row.amount),
+    issued_at: row.issued_at.toISOString(),
+    expires_at: iso(row.expires_at),
+    redeemed_at: iso(row.redeemed_at),
+    metadata: row.metadata ?? {},
+  };
+}
+
+const COLUMNS = (tx: Tx) => tx`
+  v.id, v.code5, v.amount::float8 as amount, v.currency, v.status, v.user_id, u.msisdn, v.station_scope, v.campaign_id,
+  v.issued_at, v.expires_at, v.redeemed_at, v.redeemed_station_id, v.created_by, v.png_url, v.qr_url, v.metadata`;
+
+export async function loadVoucher(caller: Caller, id: string): Promise<TVoucher> {
+  const [row] = await asCaller(
+    caller,
+    (tx) => tx<VoucherRow[]>`
+      select ${COLUMNS(tx)} from public.vouchers v left join public.users u on u.id = v.user_id where v.id = ${id}`,
+  );
+  if (!row) throw new UserError('not_found', 'No voucher with this id');
+  return toVoucher(row);
+}
+
+/** The filter as SQL conditions (each starting with `and`). */
+function conditions(tx: Tx, filter: TVoucherFilter) {
+  const code = filter.q ? normalizeCode5(filter.q) : undefined;
+  const digits = filter.q?.replace(/\D/g, '') ?? '';
+  const search = filter.q
+    ? tx`and (${code ? tx`v.code5 = ${code}` : tx`false`}
+              or ${digits.length >= 3 ? tx`u.msisdn like ${`%${digits}%`}` : tx`false`})`
+    : tx``;
+  return tx`
+    ${filter.status ? tx`and v.status = ${filter.status}` : tx``}
+    ${filter.station ? tx`and (v.station_scope = ${filter.station} or v.redeemed_station_id = ${filter.station})` : tx``}
+    ${filter.campaign ? tx`and v.campaign_id = ${filter.campaign}` : tx``}
+    ${filter.from ? tx`and v.issued_at >= ${filter.from}` : tx``}
+    ${filter.to ? tx`and v.issued_at < ${filter.to}` : tx``}
+    ${search}`;
+}
+
+type Sort = TListVouchersParams['sort'];
+
+/**
+ * The sort key and how to compare a cursor against it. Missing dates sort last in both
+ * directions (as the lowest value descending, the highest ascending).
+ */
+function sortKey(tx: Tx, sort: Sort, descending: boolean) {
+  const edge = descending ? '-infinity' : 'infinity';
+  switch (sort) {
+    case 'amount':
+      return { expr: tx`v.amount`, cast: (value: string) => tx`${value}::text::numeric` };
+    case 'issued_at':
+      return {
+        expr: tx`coalesce(v.issued_at, ${edge}::text::timestamptz)`,
+        cast: (v: string) => tx`${v}::text::timestamptz`,
+      };
+    case 'expires_at':
+      return {
+        expr: tx`coalesce(v.expires_at, ${edge}::text::timestamptz)`,
+        cast: (v: string) => tx`${v}::text::timestamptz`,
+      };
+    case 'redeemed_at':
+      return {
+        expr: tx`coalesce(v.redeemed_at, ${edge}::text::timestamptz)`,
+        cast: (v: string) => tx`${v}::text::timestamptz`,
+      };
+  }
+}
+
+function encodeCursor(key: string, id: string): string {
+  return btoa(JSON.stringify([key, id]))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): { key: string; id: string } {
+  try {
+    const [key, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[];
+    if (typeof key === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return { key, id };
+  } catch {
+    // fall through
+  }
+  throw new UserError('invalid_request', 'The cursor is not one this API gave out');
+}
+
+export async function listVouchers(tx: Tx, query: TListVouchersParams) {
+  const { sort, limit } = query;
+  const descending = query.dir === 'desc';
+  const { expr, cast } = sortKey(tx, sort, descending);
+  const direction = descending ? tx`desc` : tx`asc`;
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const keyset = after
+    ? descending
+      ? tx`and (${expr}, v.id) < (${cast(after.key)}, ${after.id}::text::uuid)`
+      : tx`and (${expr}, v.id) > (${cast(after.key)}, ${after.id}::text::uuid)`
+    : tx``;
+  const rows = await tx<(VoucherRow & { sort_key: string })[]>`
+    select ${COLUMNS(tx)}, (${expr})::text as sort_key
+      from public.vouchers v left join public.users u on u.id = v.user_id
+     where true ${conditions(tx, query)} ${keyset}
+     order by ${expr} ${direction}, v.id ${direction}
+     limit ${limit + 1}`;
+  const [totals] = await tx<{ count: number; amount: number }[]>`
+    select count(*)::int as count, coalesce(sum(v.amount), 0)::float8 as amount
+      from public.vouchers v left join public.users u on u.id = v.user_id
+     where true ${conditions(tx, query)}`;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ sort_key: _, ...row }) => toVoucher(row)),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
+    totals: totals ?? { count: 0, amount: 0 },
+  };
+}
+
+const CSV_HEADER = [
+  'id',
+  'code',
+  'status',
+  'amount',
+  'currency',
+  'msisdn',
+  'station_scope',
+  'campaign_id',
+  'issued_at',
+  'expires_at',
+  'redeemed_at',
+  'redeemed_station',
+];
+
+/** One CSV field: quoted when needed; a leading = + - @ is defused so spreadsheets show text, not a formula. */
+export function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The filtered vouchers as CSV, newest first, read in batches from a cursor as the client reads. */
+export function exportVouchersCsv(caller: Caller, filter: TVoucherFilter): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const write = (lines: string[]) => writer.write(encoder.encode(lines.map((l) => `${l}\r\n`).join('')));
+  (async () => {
+    try {
+      await write([CSV_HEADER.join(',')]);
+      await asCaller(caller, async (tx) => {
+        const cursor = tx`
+          select v.id, v.code5, v.status, v.amount::text as amount, v.currency, u.msisdn,
+                 scope.engencode as station_scope, v.campaign_id, v.issued_at, v.expires_at, v.redeemed_at,
+                 redeemed.engencode as redeemed_station
+            from public.vouchers v
+            left join public.users u on u.id = v.user_id
+            left join public.stations scope on scope.id = v.station_scope
+            left join public.stations redeemed on redeemed.id = v.redeemed_station_id
+           where true ${conditions(tx, filter)}
+           order by v.issued_at desc, v.id desc`.cursor(500);
+        for await (const rows of cursor) {
+          await write(rows.map((row) => CSV_HEADER.map((_, i) => csvField(Object.values(row)[i])).join(',')));
+        }
+      });
+      await writer.close();
+    } catch (error) {
+      // The client went away, or the database failed mid-way: end the stream with an error.
+      console.error(JSON.stringify({ level: 'error', message: `voucher export stopped: ${(error as Error).message}` }));
+      await writer.abort(error).catch(() => undefined);
+    }
+  })();
+  return readable;
+}

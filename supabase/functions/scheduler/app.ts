@@ -1,0 +1,105 @@
+/**
+ * The `scheduler` function: background work on a timer, with the service role.
+ *
+ *   expire        issued|sent vouchers past their expiry → expired (one event each)
+ *   bulk          bulk-issue jobs, batch by batch, each **as its creator**
+ *   sends         cards due in the send queue (new bulk vouchers, blocked sends to retry)
+ *   housekeeping  old throttle minutes and failed attempts dropped
+ *
+ * Concurrent ticks are safe: expiry and the send queue claim rows with SKIP LOCKED and
+ * leases; a bulk job is locked while a batch runs.
+ */
+import { ZSchedulerTickRequest, ZSchedulerTickResponse } from '../../../packages/contracts/src/scheduler.ts';
+import { createFunctionApp } from '../_shared/app.ts';
+import { authenticate, serviceCaller, type Caller } from '../_shared/auth.ts';
+import { asCaller } from '../_shared/db.ts';
+import { UserError } from '../_shared/errors.ts';
+import { jsonBody } from '../_shared/request.ts';
+import { deliverVoucher, SEND_LEASE_SECONDS } from '../_shared/voucher-delivery.ts';
+
+export const app = createFunctionApp('scheduler');
+
+const BULK_BATCH = 500;
+
+app.post('/tick', async (c) => {
+  const caller = await authenticate(c.req.raw);
+  if (caller.kind !== 'service') throw new UserError('forbidden', 'The scheduler runs with the service role key only');
+  const request = await jsonBody(c, ZSchedulerTickRequest);
+  const started = Date.now();
+  const timeLeft = () => Date.now() - started < request.budget_ms;
+  const service = serviceCaller();
+  const result = {
+    expired: 0,
+    bulk_rows: 0,
+    sends: { attempted: 0, sent: 0, blocked: 0, failed: 0 },
+    housekeeping: false,
+    elapsed_ms: 0,
+  };
+
+  if (request.tasks.includes('expire')) {
+    for (let swept = -1; swept !== 0 && timeLeft();) {
+      const [row] = await asCaller(service, (tx) => tx<{ n: number }[]>`select app.expire_vouchers(1000) as n`);
+      swept = row?.n ?? 0;
+      result.expired += swept;
+    }
+  }
+
+  if (request.tasks.includes('bulk')) {
+    const jobs = await asCaller(
+      service,
+      (tx) => tx<{ id: string; created_by: string }[]>`
+        select id, created_by from public.voucher_bulk_jobs where status in ('queued', 'running') order by created_at`,
+    );
+    for (const job of jobs) {
+      // The job's vouchers are issued by the admin who uploaded it: their rights, their name in the audit log.
+      const creator: Caller = {
+        kind: 'user',
+        role: 'authenticated',
+        userId: job.created_by,
+        email: null,
+        claims: { sub: job.created_by, role: 'authenticated' },
+        token: '',
+      };
+      for (let taken = -1; taken !== 0 && timeLeft();) {
+        const [row] = await asCaller(
+          creator,
+          (tx) => tx<{ n: number }[]>`select app.process_bulk_job(${job.id}, ${BULK_BATCH}) as n`,
+        );
+        taken = row?.n ?? 0;
+        result.bulk_rows += taken;
+      }
+    }
+  }
+
+  if (request.tasks.includes('sends') && timeLeft()) {
+    const due = await asCaller(
+      service,
+      (tx) => tx<{ id: string }[]>`
+        select voucher_id as id from app.claim_due_sends(${request.send_batch}, ${SEND_LEASE_SECONDS}) as voucher_id`,
+    );
+    for (const { id } of due) {
+      // Leases not reached this tick run out and go to a later one.
+      if (!timeLeft()) break;
+      result.sends.attempted += 1;
+      try {
+        const delivery = await deliverVoucher(service, id, { leased: true, resend: true });
+        result.sends[delivery.status === 'sent' ? 'sent' : delivery.status === 'blocked' ? 'blocked' : 'failed'] += 1;
+      } catch (error) {
+        // A voucher voided or settled since it was queued: nothing to send.
+        if (!(error instanceof UserError)) throw error;
+        result.sends.failed += 1;
+      }
+    }
+  }
+
+  if (request.tasks.includes('housekeeping') && timeLeft()) {
+    await asCaller(service, async (tx) => {
+      await tx`select app.forget_old_attempts()`;
+      await tx`delete from public.send_slots where minute < now() - interval '1 hour'`;
+    });
+    result.housekeeping = true;
+  }
+
+  result.elapsed_ms = Date.now() - started;
+  return c.json(ZSchedulerTickResponse.parse(result));
+});
