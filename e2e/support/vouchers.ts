@@ -99,6 +99,15 @@ export async function makeOperator(sql: postgres.Sql, stationId: string): Promis
   return email;
 }
 
+/**
+ * Sends go through whatever the clock says (no quiet hours, a throttle nobody reaches, no
+ * opt-outs), and the send queue starts empty, so a tick works only on this test's cards.
+ */
+export async function resetSending(sql: postgres.Sql): Promise<void> {
+  await sql`delete from public.voucher_send_queue`;
+  await allowSending(sql);
+}
+
 /** Sends go through whatever the clock says: no quiet hours, a throttle nobody reaches. */
 export async function allowSending(sql: postgres.Sql): Promise<void> {
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;

@@ -26,6 +26,9 @@ declare
   per_minute int := coalesce((select (s.value #>> array[send_channel, 'per_minute'])::int from public.settings s where s.key = 'send_throttle'), 60);
   this_minute timestamptz := date_trunc('minute', clock_timestamp());
 begin
+  if per_minute <= 0 then
+    return this_minute + interval '1 minute'; -- a paused channel
+  end if;
   insert into public.send_slots as slot (channel, minute, used) values (send_channel, this_minute, 1)
   on conflict (channel, minute) do update set used = slot.used + 1 where slot.used < per_minute;
   if found then

@@ -26,8 +26,8 @@ export interface RunningServices {
 /** The WhatsApp business phone number id the sandbox answers to. */
 export const SANDBOX_PHONE_NUMBER_ID = '100000000000001';
 
-/** How often `pnpm dev` and `stack up` call the scheduler function. */
-export const SCHEDULER_INTERVAL_MS = 10_000;
+/** How often `pnpm dev` and `stack up` call the scheduler function (STACK_SCHEDULER_INTERVAL_MS=0: never). */
+export const SCHEDULER_INTERVAL_MS = Number(process.env.STACK_SCHEDULER_INTERVAL_MS ?? 10_000);
 
 /** What every function gets in its env: the names Supabase injects, and the project's secrets. */
 export function functionEnv(instance: Instance, secrets: StackSecrets): Record<string, string> {
