@@ -5,9 +5,12 @@
  *      there: proof that it imports nothing outside that graph (no node_modules, no
  *      workspace config), the known deploy pitfall of monorepo imports;
  *   3. run `supabase/functions/tests/<name>-test.ts` (Deno.test, TAP reporter).
+ * Then the tests of `_shared` code used by several functions,
+ * `supabase/functions/tests/shared-*-test.ts`, with `supabase/functions/tests/deno.json`
+ * (which maps every function's imports, and the WhatsApp sandbox's).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +78,8 @@ async function loadsInIsolation(root: string, name: string): Promise<{ ok: boole
 export async function checkFunctions(root: string, reportDir: string): Promise<Outcome> {
   const outcome: Outcome = { passed: 0, failed: 0 };
   mkdirSync(reportDir, { recursive: true });
-  for (const name of discoverFunctions(root)) {
+  const functions = discoverFunctions(root);
+  for (const name of functions) {
     const fnDir = path.join(functionsDir(root), name);
     const check = await deno(['check', ...denoConfigFlags(fnDir), path.join(fnDir, 'index.ts')], fnDir);
     report(outcome, check.code === 0, `${name}: type-checks with its own deno.json`, check.output);
@@ -88,16 +92,31 @@ export async function checkFunctions(root: string, reportDir: string): Promise<O
       report(outcome, false, `${name}: has tests in supabase/functions/tests/${name}-test.ts`);
       continue;
     }
-    const tests = await deno(
-      ['test', ...denoConfigFlags(fnDir), '--allow-env', '--allow-net', '--allow-read', '--reporter=tap', testFile],
-      fnDir,
-    );
-    const lines = tests.output.split('\n');
-    const ok = lines.filter((l) => /^ok \d+/.test(l)).length;
-    const notOk = lines.filter((l) => /^not ok \d+/.test(l)).length;
-    console.log(tests.output.trimEnd());
-    outcome.passed += ok;
-    outcome.failed += notOk + (tests.code !== 0 && notOk === 0 ? 1 : 0);
+    await runTests(outcome, fnDir, testFile);
   }
+
+  // Shared code's tests: not a function's (a function named `shared-x` keeps its own test file).
+  const testsDir = path.join(functionsDir(root), 'tests');
+  const functionTests = new Set(functions.map((name) => `${name}-test.ts`));
+  const sharedTests = existsSync(testsDir)
+    ? readdirSync(testsDir)
+        .filter((file) => /^shared-.+-test\.ts$/.test(file) && !functionTests.has(file))
+        .sort()
+    : [];
+  for (const file of sharedTests) await runTests(outcome, testsDir, path.join(testsDir, file));
   return outcome;
+}
+
+/** Runs one test file with the deno.json of `configDir`, counting its TAP results. */
+async function runTests(outcome: Outcome, configDir: string, testFile: string): Promise<void> {
+  const tests = await deno(
+    ['test', ...denoConfigFlags(configDir), '--allow-env', '--allow-net', '--allow-read', '--reporter=tap', testFile],
+    configDir,
+  );
+  const lines = tests.output.split('\n');
+  const ok = lines.filter((l) => /^ok \d+/.test(l)).length;
+  const notOk = lines.filter((l) => /^not ok \d+/.test(l)).length;
+  console.log(tests.output.trimEnd());
+  outcome.passed += ok;
+  outcome.failed += notOk + (tests.code !== 0 && notOk === 0 ? 1 : 0);
 }

@@ -19,8 +19,7 @@ insert into public.settings (key, value) values
      "offline_max_age_hours": 72,
      "clock_skew_minutes": 10,
      "offline_max_count": 50,
-     "offline_max_total": 500000,
-     "key_retention_days": 30
+     "offline_max_total": 500000
    }')
 on conflict (key) do nothing;
 

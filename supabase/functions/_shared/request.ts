@@ -16,17 +16,43 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.
 /** The largest JSON body any route accepts (a 10,000-row CSV fits). */
 export const MAX_BODY_BYTES = 3_000_000;
 
+/**
+ * The raw body, refused with payload_too_large as soon as it passes `maxBytes` (read as a
+ * stream, so a body without Content-Length is never held whole).
+ */
+export async function rawBody(c: Context, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new UserError('payload_too_large', `The body may hold at most ${maxBytes} bytes`);
+  if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
+}
+
 export async function jsonBody<S extends z.ZodType>(
   c: Context,
   schema: S,
   maxBytes = MAX_BODY_BYTES,
 ): Promise<z.output<S>> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > maxBytes) throw new UserError('payload_too_large', `The body may hold at most ${maxBytes} bytes`);
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).length > maxBytes) {
-    throw new UserError('payload_too_large', `The body may hold at most ${maxBytes} bytes`);
-  }
+  const text = new TextDecoder().decode(await rawBody(c, maxBytes));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -147,6 +147,13 @@ export class WhatsAppClient {
     if (response.ok && messageId) {
       return { ok: true, messageId, waId: accepted?.contacts?.[0]?.wa_id ?? to.replace(/^\+/, '') };
     }
+    if (response.ok) {
+      // A 200 without a message id is not WhatsApp's answer (a proxy's page?): try again later.
+      return {
+        ok: false,
+        error: classifyError(0, 502, `WhatsApp answered 200 without a message id: ${text.slice(0, 200)}`),
+      };
+    }
     const graph = (body as { error?: { code?: number; message?: string; error_data?: { details?: string } } })?.error;
     const description = graph
       ? [graph.message, graph.error_data?.details].filter(Boolean).join(': ')

@@ -11,7 +11,7 @@
  *   POST /vouchers/:id/void        void with a reason (super_admin, data_ops)
  *   POST /vouchers/:id/resend      send the card again (super_admin, data_ops)
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { ZUuid } from '../../../packages/contracts/src/fields.ts';
 import { ZBulkDryRunResponse, ZBulkIssueRequest, ZBulkJob } from '../../../packages/contracts/src/vouchers/bulk.ts';
 import { ZIssueVoucherRequest, ZIssueVoucherResponse } from '../../../packages/contracts/src/vouchers/issue.ts';
@@ -31,7 +31,7 @@ import { checkVoucherCsv } from '../../../packages/domain/src/voucher-csv.ts';
 import { authenticateUser, type Caller } from '../_shared/auth.ts';
 import { asCaller, type Tx } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
-import { jsonBody, queryParams } from '../_shared/request.ts';
+import { jsonBody, queryParams, rawBody } from '../_shared/request.ts';
 import { signedUrl } from '../_shared/storage.ts';
 import { CARD_BUCKET, QR_BUCKET, recordVoucherImages, storeVoucherImages } from '../_shared/voucher-card.ts';
 import { deliverVoucher } from '../_shared/voucher-delivery.ts';
@@ -58,9 +58,9 @@ function voucherId(value: string): string {
   return parsed.data;
 }
 
-/** The body of a POST that may be empty. */
-async function optionalEmptyBody(c: { req: { text(): Promise<string> } }): Promise<void> {
-  const text = (await c.req.text()).trim();
+/** A POST that takes no body: nothing, or `{}` (what some clients send). */
+async function noBody(c: Context): Promise<void> {
+  const text = new TextDecoder().decode(await rawBody(c, 1024)).trim();
   if (text !== '' && text !== '{}') throw new UserError('invalid_request', 'This route takes no body');
 }
 
@@ -242,7 +242,7 @@ export function voucherRoutes(app: Hono): void {
   app.post('/vouchers/:id/resend', async (c) => {
     const caller = await authenticateUser(c.req.raw);
     const id = voucherId(c.req.param('id'));
-    await optionalEmptyBody(c);
+    await noBody(c);
     await asCaller(caller, (tx) => requireRole(tx, ISSUERS));
     const delivery = await deliverVoucher(caller, id, { resend: true });
     return c.json(ZResendVoucherResponse.parse({ voucher: await loadVoucher(caller, id), delivery }));

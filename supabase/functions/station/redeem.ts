@@ -23,7 +23,7 @@ export type RedeemAnswer = { ok: true; redemption: Record<string, unknown> } | {
 
 /** A refusal from SQL as the API error (an unknown code would be a bug: a 409 says so). */
 export function refusalError(refusal: Refusal): UserError {
-  const code = (refusal.code in ERROR_STATUS ? refusal.code : 'conflict') as ErrorCode;
+  const code = (Object.hasOwn(ERROR_STATUS, refusal.code) ? refusal.code : 'conflict') as ErrorCode;
   const error = new UserError(code, refusal.message);
   if (refusal.retry_after !== undefined) error.retryAfter = refusal.retry_after;
   return error;

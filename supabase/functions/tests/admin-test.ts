@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { app } from '../admin/app.ts';
 import { authenticate, authenticateUser } from '../_shared/auth.ts';
 import { handleError, UserError } from '../_shared/errors.ts';
+import { parseRequest } from '../_shared/request.ts';
 
 const SERVICE_KEY = 'service-role-key-for-tests';
 
@@ -74,7 +75,7 @@ Deno.test('routes live under the function name, as the gateway forwards them', a
 });
 
 Deno.test(
-  'errors: UserError keeps its code and status, zod becomes invalid_request, anything else a bare 500',
+  'errors: UserError keeps its code and status, parseRequest gives invalid_request, a raw ZodError or anything else a bare 500',
   async () => {
     const probe = new Hono();
     probe.onError(handleError);
@@ -82,7 +83,12 @@ Deno.test(
       throw new UserError('forbidden', 'Not for you', { need: 'super_admin' });
     });
     probe.get('/zod', () => {
-      z.object({ amount: z.number() }).parse({ amount: 'ten' });
+      parseRequest(z.object({ amount: z.number() }), { amount: 'ten' });
+      return new Response();
+    });
+    // A response failing its own contract is our bug, not the caller's.
+    probe.get('/raw-zod', () => {
+      z.object({ secret_column: z.number() }).parse({ secret_column: 'postgres://secret@db' });
       return new Response();
     });
     probe.get('/crash', () => {
@@ -102,14 +108,24 @@ Deno.test(
     assert.equal(invalidBody.error.details[0].path[0], 'amount');
 
     const originalError = console.error;
-    console.error = () => undefined;
+    const logged: string[] = [];
+    console.error = (line: string) => void logged.push(line);
     try {
-      const crash = await probe.fetch(new Request('http://x/crash'));
-      assert.equal(crash.status, 500);
-      const body = await crash.json();
-      assert.equal(body.error.code, 'internal');
-      assert.match(body.error.message, /^Internal error \(request [0-9a-f-]{36}\)$/);
-      assert.ok(!JSON.stringify(body).includes('secret'), 'the 500 leaks nothing of the cause');
+      for (const route of ['/raw-zod', '/crash']) {
+        const crash = await probe.fetch(new Request(`http://x${route}`));
+        assert.equal(crash.status, 500, route);
+        const body = await crash.json();
+        assert.deepEqual(Object.keys(body.error), ['code', 'message'], `${route}: no details`);
+        assert.equal(body.error.code, 'internal');
+        const requestId = /^Internal error \(request ([0-9a-f-]{36})\)$/.exec(body.error.message)?.[1];
+        assert.ok(requestId, body.error.message);
+        assert.equal(JSON.parse(logged.at(-1) ?? '{}').requestId, requestId, `${route}: logged under its request id`);
+        const text = JSON.stringify(body);
+        for (const leak of ['secret', 'secret_column', 'postgres']) {
+          assert.ok(!text.includes(leak), `${route}: the 500 leaks nothing of the cause (${leak})`);
+        }
+      }
+      assert.equal(logged.length, 2, 'each 500 is logged with its request id');
     } finally {
       console.error = originalError;
     }
@@ -123,6 +139,7 @@ Deno.test('authenticate: the service-role key is recognised; authenticateUser re
       kind: 'service',
       role: 'service_role',
       claims: { role: 'service_role' },
+      token: SERVICE_KEY,
     });
     await assert.rejects(authenticateUser(req), (e: unknown) => e instanceof UserError && e.code === 'forbidden');
   });

@@ -12,7 +12,7 @@ import { asCaller } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { UserError } from '../_shared/errors.ts';
 import { verifyHubSignature } from '../_shared/hub-signature.ts';
-import { parseRequest } from '../_shared/request.ts';
+import { parseRequest, rawBody } from '../_shared/request.ts';
 
 export const app = createFunctionApp('whatsapp-webhook');
 
@@ -30,8 +30,7 @@ app.get('/', (c) => {
 });
 
 app.post('/', async (c) => {
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.length > MAX_BODY_BYTES) throw new UserError('payload_too_large', 'The webhook body is too large');
+  const raw = await rawBody(c, MAX_BODY_BYTES);
   if (!(await verifyHubSignature(raw, c.req.header('x-hub-signature-256'), requireEnv('WHATSAPP_APP_SECRET')))) {
     throw new UserError('unauthorized', 'The X-Hub-Signature-256 signature does not match the body');
   }
