@@ -21,6 +21,8 @@ const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 400);
 const BULK = Number(process.env.BENCH_BULK ?? 10_000);
 const LEVELS = [1, 16, 64];
 const OPERATOR = 'a0000000-0000-4000-8000-000000000005'; // operator@easymo.test, station Kacyiru
+/** Connections each function process holds (supabase/functions/_shared/db.ts). */
+const FUNCTION_POOL = 5;
 
 interface Run {
   throughput: number;
@@ -73,49 +75,56 @@ async function redemption(stack: EphemeralStack, sql: postgres.Sql): Promise<voi
 
   console.log(`\nredemption: ${REDEEMS} redeems per level and path, each of its own voucher`);
   console.log(
-    `${'concurrency'.padEnd(12)} ${'path'.padEnd(6)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+    `${'concurrency'.padEnd(12)} ${'path'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
   );
+  const viaHttp = async (code: string) => {
+    const response = await fetch(`${url}/functions/v1/station/redeem`, {
+      method: 'POST',
+      headers: { apikey: anon, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code, idempotency_key: randomUUID(), captured_at: new Date().toISOString() }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`redeem over HTTP answered ${response.status}`);
+  };
+  const viaSql = (pool: postgres.Sql) => async (code: string) => {
+    const [row] = await pool.begin(async (tx) => {
+      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true)`;
+      return tx<{ answer: { ok: boolean } }[]>`
+        select app.redeem_voucher(${randomUUID()}, ${code}, null, now(), false, 'bench') as answer`;
+    });
+    if (!row?.answer.ok) throw new Error('redeem in SQL was refused');
+  };
+  /** Warms a path on 20 vouchers, then measures it on REDEEMS more. */
+  const measure = async (concurrency: number, redeem: (code: string) => Promise<void>) => {
+    const codes = await sentVouchers(sql, REDEEMS + 20);
+    for (const code of codes.splice(0, 20)) await redeem(code);
+    return load(REDEEMS, concurrency, (i) => redeem(codes[i] ?? ''));
+  };
+
   const ratios: string[] = [];
   for (const concurrency of LEVELS) {
-    const httpCodes = await sentVouchers(sql, REDEEMS + 20);
-    const sqlCodes = await sentVouchers(sql, REDEEMS + 20);
-    const pool = postgres(stack.env.SUPABASE_DB_URL, { max: concurrency, prepare: false, onnotice: () => undefined });
-    const viaHttp = (code: string) => async () => {
-      const response = await fetch(`${url}/functions/v1/station/redeem`, {
-        method: 'POST',
-        headers: { apikey: anon, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ code, idempotency_key: randomUUID(), captured_at: new Date().toISOString() }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`redeem over HTTP answered ${response.status}`);
-    };
-    const viaSql = (code: string) => async () => {
-      const [row] = await pool.begin(async (tx) => {
-        await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true)`;
-        return tx<{ answer: { ok: boolean } }[]>`
-          select app.redeem_voucher(${randomUUID()}, ${code}, null, now(), false, 'bench') as answer`;
-      });
-      if (!row?.answer.ok) throw new Error('redeem in SQL was refused');
-    };
-    // Warm both paths (connections, plans, the function's pool).
-    for (const code of httpCodes.splice(0, 20)) await viaHttp(code)();
-    for (const code of sqlCodes.splice(0, 20)) await viaSql(code)();
-    const http = await load(REDEEMS, concurrency, (i) => viaHttp(httpCodes[i] ?? '')());
-    const direct = await load(REDEEMS, concurrency, (i) => viaSql(sqlCodes[i] ?? '')());
-    await pool.end();
-    for (const [path, run] of [
-      ['HTTP', http],
-      ['SQL', direct],
-    ] as const) {
+    // The function holds at most FUNCTION_POOL connections; SQL is measured both with as
+    // many connections as clients and with the function's pool.
+    const pools = [...new Set([concurrency, Math.min(concurrency, FUNCTION_POOL)])];
+    const runs: [string, Run][] = [['HTTP (station/redeem)', await measure(concurrency, viaHttp)]];
+    for (const size of pools) {
+      const pool = postgres(stack.env.SUPABASE_DB_URL, { max: size, prepare: false, onnotice: () => undefined });
+      runs.push([`SQL, ${size} connection${size === 1 ? '' : 's'}`, await measure(concurrency, viaSql(pool))]);
+      await pool.end();
+    }
+    for (const [path, run] of runs) {
       console.log(
-        `${String(concurrency).padEnd(12)} ${path.padEnd(6)} ${run.throughput.toFixed(0).padStart(8)} ${run.p50.toFixed(2).padStart(8)} ${run.p99.toFixed(2).padStart(8)}`,
+        `${String(concurrency).padEnd(12)} ${path.padEnd(22)} ${run.throughput.toFixed(0).padStart(8)} ${run.p50.toFixed(2).padStart(8)} ${run.p99.toFixed(2).padStart(8)}`,
       );
     }
-    ratios.push(
-      `  c=${String(concurrency).padEnd(3)} throughput SQL/HTTP ${(direct.throughput / http.throughput).toFixed(2)}   p50 HTTP/SQL ${(http.p50 / direct.p50).toFixed(2)}   p99 HTTP/SQL ${(http.p99 / direct.p99).toFixed(2)}`,
-    );
+    const [, http] = runs[0] as [string, Run];
+    for (const [path, direct] of runs.slice(1)) {
+      ratios.push(
+        `  c=${String(concurrency).padEnd(3)} vs ${path.padEnd(17)} throughput SQL/HTTP ${(direct.throughput / http.throughput).toFixed(2)}   p50 HTTP/SQL ${(http.p50 / direct.p50).toFixed(2)}   p99 HTTP/SQL ${(http.p99 / direct.p99).toFixed(2)}`,
+      );
+    }
   }
-  console.log('\nratios (how much the HTTP path costs over the SQL it runs)');
+  console.log('\nratios (what the HTTP path costs over the SQL it runs)');
   for (const line of ratios) console.log(line);
 }
 

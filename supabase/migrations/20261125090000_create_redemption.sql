@@ -68,6 +68,20 @@ create policy "admins read code attempts; operators read their station's"
 -- ════════════════════════════════════════════════════════════════════════════════
 -- The caller at a station
 -- ════════════════════════════════════════════════════════════════════════════════
+-- A presented code as the index holds it; anything but 5 Crockford characters is refused
+-- (a cast to char(5) would silently cut "A9NVCQ" to "A9NVC").
+create function app.presented_code5(presented_code text) returns char(5)
+language plpgsql immutable set search_path = '' as $$
+begin
+  if presented_code is null or presented_code !~ '^[0-9A-HJKMNP-TV-Z]{5}$' then
+    raise exception 'a voucher code is 5 characters of 0-9 and A-Z without I, L, O, U'
+      using errcode = 'invalid_text_representation';
+  end if;
+  return presented_code::char(5);
+end
+$$;
+comment on function app.presented_code5(text) is 'A presented voucher code, checked to be exactly 5 Crockford base32 characters.';
+
 create function app.require_station() returns uuid
 language plpgsql stable security definer set search_path = '' as $$
 declare
@@ -113,7 +127,7 @@ begin
    where (operator_id = auth.uid() or station_id = station) and created_at > now() - window_length;
   if not exists (select 1 from public.audit_log a where a.target_table = 'code_attempts' and a.target_id = station::text
                     and a.created_at >= last_failure) then
-    select v.id into voucher from public.vouchers v where v.code5 = presented_code::char(5);
+    select v.id into voucher from public.vouchers v where v.code5 = app.presented_code5(presented_code);
     if voucher is not null then
       insert into public.voucher_events (voucher_id, event_type, actor_id, station_id, context)
       values (voucher, 'policy_blocked', auth.uid(), station,
@@ -208,7 +222,8 @@ create function app.lookup_voucher(presented_code text, token_voucher_id uuid de
 language plpgsql security definer set search_path = '' as $$
 declare
   station uuid := app.require_station();
-  blocked jsonb := app.guard_attempts(station, presented_code);
+  code char(5) := app.presented_code5(presented_code);
+  blocked jsonb := app.guard_attempts(station, code);
   v public.vouchers;
   refusal text;
   msisdn text;
@@ -216,7 +231,7 @@ begin
   if blocked is not null then
     return blocked;
   end if;
-  select * into v from public.vouchers where code5 = presented_code::char(5)
+  select * into v from public.vouchers where code5 = code
      and (token_voucher_id is null or id = token_voucher_id);
   if v.id is null then
     perform app.record_failed_attempt(station, presented_code, 'not_found');
@@ -260,6 +275,7 @@ declare
   message text;
   answer jsonb;
 begin
+  perform app.presented_code5(presented_code);
   -- A retry: the first answer, or a refusal when the key is reused for something else.
   select * into stored from public.voucher_redemptions r where r.idempotency_key = redeem_voucher.idempotency_key;
   if stored.id is not null then
@@ -287,7 +303,7 @@ begin
   late := offline or captured_at < now() - interval '5 minutes';
 
   if refusal is null then
-    select * into v from public.vouchers where code5 = presented_code::char(5)
+    select * into v from public.vouchers where code5 = app.presented_code5(presented_code)
        and (token_voucher_id is null or id = token_voucher_id);
     if v.id is null then
       refusal := 'not_found';
@@ -358,14 +374,14 @@ $$;
 comment on function app.forget_old_attempts() is
   'Drops failed attempts older than a day (the defence only counts recent ones). Redemption keys are kept (they are the record).';
 
-revoke all on function app.require_station(), app.guard_attempts(uuid, text), app.record_failed_attempt(uuid, text, text),
+revoke all on function app.presented_code5(text), app.require_station(), app.guard_attempts(uuid, text), app.record_failed_attempt(uuid, text, text),
   app.redeem_refusal(public.vouchers, uuid, timestamptz), app.refusal_message(text), app.mask_msisdn(text), app.as_replay(jsonb),
   app.station_config(), app.lookup_voucher(text, uuid),
   app.redeem_voucher(uuid, text, uuid, timestamptz, boolean, text), app.station_history(int, timestamptz),
   app.forget_old_attempts()
   from public, anon;
 revoke all on function app.guard_attempts(uuid, text), app.record_failed_attempt(uuid, text, text) from authenticated;
-grant execute on function app.require_station(), app.redeem_refusal(public.vouchers, uuid, timestamptz), app.refusal_message(text),
+grant execute on function app.presented_code5(text), app.require_station(), app.redeem_refusal(public.vouchers, uuid, timestamptz), app.refusal_message(text),
   app.mask_msisdn(text), app.as_replay(jsonb), app.station_config(),
   app.lookup_voucher(text, uuid), app.redeem_voucher(uuid, text, uuid, timestamptz, boolean, text),
   app.station_history(int, timestamptz)

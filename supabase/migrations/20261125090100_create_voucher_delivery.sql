@@ -214,7 +214,10 @@ begin
   )
   update public.vouchers v set status = 'expired' from due where v.id = due.id;
   get diagnostics swept = row_count;
-  delete from public.voucher_send_queue q using public.vouchers v where v.id = q.voucher_id and v.status <> 'issued';
+  -- Cards of vouchers that can no longer be sent leave the queue (a sent voucher may still
+  -- be waiting for a resend).
+  delete from public.voucher_send_queue q using public.vouchers v
+   where v.id = q.voucher_id and v.status not in ('issued', 'sent');
   return swept;
 end
 $$;
