@@ -176,6 +176,10 @@ describe('POST admin/vouchers', () => {
       'a campaign nobody has',
       { msisdn: '+250788123456', amount: 100, campaign_id: '00000000-0000-4000-8000-000000000000' },
     ],
+    [
+      'a NUL character in the note (Postgres text cannot hold it)',
+      { msisdn: '+250788123456', amount: 100, note: 'a\u0000b' },
+    ],
   ])('refuses %s with 400 invalid_request and issues nothing', async (_what, request) => {
     const [before] = await sql<{ n: number }[]>`select count(*)::int as n from public.vouchers`;
     const { status, body } = await issue(dataops, request);

@@ -21,7 +21,8 @@ beforeAll(async () => {
     signIn(DEMO.readonly).then((s) => s.client),
   ]);
   msisdn = freshMsisdn();
-  [{ id: driver }] = await sql<{ id: string }[]>`insert into public.users (msisdn) values (${msisdn}) returning id`;
+  const [row] = await sql<{ id: string }[]>`insert into public.users (msisdn) values (${msisdn}) returning id`;
+  driver = row?.id ?? '';
   const fixtures = [
     ['a', { amount: 1000, scope: STATION_1 }],
     ['b', { amount: 3000 }],
@@ -139,7 +140,8 @@ describe('GET admin/vouchers', () => {
 describe('GET admin/vouchers/export.csv', () => {
   it('streams every matching voucher past 1,000 rows, each once, as CSV with a header', async () => {
     const bulkDriver = freshMsisdn();
-    const [{ id }] = await sql<{ id: string }[]>`insert into public.users (msisdn) values (${bulkDriver}) returning id`;
+    const [{ id } = { id: '' }] = await sql<{ id: string }[]>`
+      insert into public.users (msisdn) values (${bulkDriver}) returning id`;
     await sql`insert into public.vouchers (user_id, amount, issued_at)
               select ${id}, 100 + n, now() - make_interval(secs => n) from generate_series(1, 1500) n`;
     const session = (await readonly.auth.getSession()).data.session;

@@ -43,6 +43,8 @@ const DATABASE_ERRORS: Record<string, ErrorCode> = {
   '22008': 'invalid_request', // datetime_field_overflow
   '22003': 'invalid_request', // numeric_value_out_of_range
   '22001': 'invalid_request', // string_data_right_truncation
+  '22P05': 'invalid_request', // untranslatable_character: a NUL (\u0000) in text or jsonb
+  '22021': 'invalid_request', // character_not_in_repertoire
 };
 
 /** A database error the request caused, as a UserError; undefined for anything else. */

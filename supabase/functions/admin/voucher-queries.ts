@@ -111,14 +111,24 @@ function encodeCursor(key: string, id: string): string {
     .replace(/=+$/, '');
 }
 
-function decodeCursor(cursor: string): { key: string; id: string } {
+/** What a sort key looks like as Postgres writes it (`::text`): a number, or a timestamptz. */
+const KEY_SHAPE: Record<Sort, RegExp> = {
+  amount: /^-?\d{1,15}(\.\d{1,6})?$/,
+  issued_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
+  expires_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
+  redeemed_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
+};
+
+function decodeCursor(cursor: string, sort: Sort): { key: string; id: string } {
   try {
     const [key, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[];
-    if (typeof key === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) return { key, id };
+    if (typeof key === 'string' && KEY_SHAPE[sort].test(key) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
+      return { key, id };
+    }
   } catch {
     // fall through
   }
-  throw new UserError('invalid_request', 'The cursor is not one this API gave out');
+  throw new UserError('invalid_request', 'The cursor is not one this API gave out (or was made for another sort)');
 }
 
 export async function listVouchers(tx: Tx, query: TListVouchersParams) {
@@ -126,7 +136,7 @@ export async function listVouchers(tx: Tx, query: TListVouchersParams) {
   const descending = query.dir === 'desc';
   const { expr, cast } = sortKey(tx, sort, descending);
   const direction = descending ? tx`desc` : tx`asc`;
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
   const keyset = after
     ? descending
       ? tx`and (${expr}, v.id) < (${cast(after.key)}, ${after.id}::text::uuid)`
