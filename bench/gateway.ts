@@ -8,6 +8,7 @@
  *   function via gw   GET /functions/v1/admin/me (adds the proxy hop and verify_jwt)
  */
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { accessToken } from './session.ts';
 
 const WARMUP = 50;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
@@ -36,13 +37,8 @@ async function measure(name: string, url: string, headers: Record<string, string
 }
 
 export async function gatewayBench(stack: EphemeralStack): Promise<void> {
-  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon, DEMO_PASSWORD: password } = stack.env;
-  const signIn = await fetch(`${url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: anon, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@easymo.test', password }),
-  });
-  const { access_token: token } = (await signIn.json()) as { access_token: string };
+  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon } = stack.env;
+  const token = await accessToken(stack, 'admin@easymo.test');
   const bearer = { authorization: `Bearer ${token}`, apikey: anon };
   const port = stack.functionPort('admin');
 

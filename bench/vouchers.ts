@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { accessToken } from './session.ts';
 import { qrPng, renderVoucherCard } from '@easymo/render';
 
 const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 400);
@@ -64,13 +65,8 @@ async function sentVouchers(sql: postgres.Sql, count: number): Promise<string[]>
 }
 
 async function redemption(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
-  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon, DEMO_PASSWORD: password } = stack.env;
-  const signIn = await fetch(`${url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: anon, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'operator@easymo.test', password }),
-  });
-  const { access_token: token } = (await signIn.json()) as { access_token: string };
+  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon } = stack.env;
+  const token = await accessToken(stack, 'operator@easymo.test');
   const claims = JSON.stringify({ sub: OPERATOR, role: 'authenticated', email: 'operator@easymo.test' });
 
   console.log(`\nredemption: ${REDEEMS} redeems per level and path, each of its own voucher`);
@@ -129,12 +125,7 @@ async function redemption(stack: EphemeralStack, sql: postgres.Sql): Promise<voi
 }
 
 async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
-  const {
-    SUPABASE_URL: url,
-    SUPABASE_ANON_KEY: anon,
-    SUPABASE_SERVICE_ROLE_KEY: service,
-    DEMO_PASSWORD: password,
-  } = stack.env;
+  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon, SUPABASE_SERVICE_ROLE_KEY: service } = stack.env;
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;
   await sql`update public.settings set value = '{"whatsapp": {"per_minute": 1000000}}' where key = 'send_throttle'`;
 
@@ -155,12 +146,7 @@ async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
   }
   const renderMs = (performance.now() - renderStart) / renderRuns;
 
-  const signIn = await fetch(`${url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: anon, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'dataops@easymo.test', password }),
-  });
-  const { access_token: token2 } = (await signIn.json()) as { access_token: string };
+  const uploader = await accessToken(stack, 'dataops@easymo.test');
   const rows = Array.from(
     { length: BULK },
     (_, i) => `+2507${String(80_000_000 + i).padStart(8, '0')},${1000 + (i % 50) * 100}`,
@@ -180,7 +166,7 @@ async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
   const started = performance.now();
   const upload = await fetch(`${url}/functions/v1/admin/vouchers/bulk`, {
     method: 'POST',
-    headers: { apikey: anon, authorization: `Bearer ${token2}`, 'content-type': 'application/json' },
+    headers: { apikey: anon, authorization: `Bearer ${uploader}`, 'content-type': 'application/json' },
     body: JSON.stringify({ csv, dry_run: false }),
   });
   if (upload.status !== 202) throw new Error(`bulk upload answered ${upload.status}: ${await upload.text()}`);
@@ -192,10 +178,11 @@ async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
     const result = await tick({ tasks: ['sends'], send_batch: 500 });
     if (result.sends.attempted === 0) break;
     sent += result.sends.sent;
-    process.stdout.write(`\r  cards sent: ${sent}/${BULK}`);
+    // Progress on one line on a terminal, a line per tick in a log.
+    process.stdout.write(`${process.stdout.isTTY ? '\r' : ''}  cards sent: ${sent}/${BULK}${process.stdout.isTTY ? '' : '\n'}`);
   }
   const done = performance.now();
-  process.stdout.write('\n');
+  if (process.stdout.isTTY) process.stdout.write('\n');
   const [check] = await sql<{ sent: number }[]>`
     select count(*)::int as sent from public.vouchers where status = 'sent' and png_url is not null
        and metadata ->> 'bulk_job' is not null`;

@@ -24,6 +24,8 @@ const WRITERS = [
   { role: 'service_role' },
 ];
 const ROUNDS = 15;
+/** Names this run's campaigns apart from any earlier run's on the same database. */
+const RUN = Date.now().toString(36);
 
 /** One writer: its own connection, ROUNDS transactions of two audited writes each, as its role. */
 async function writer(index: number): Promise<number> {
@@ -38,8 +40,8 @@ async function writer(index: number): Promise<number> {
           await tx`update public.vouchers set metadata = ${tx.json({ writer: index, round })} where id = 'd0000000-0000-4000-8000-000000000001'`;
           await tx`update public.vouchers set metadata = ${tx.json({ writer: index, round })} where id = 'd0000000-0000-4000-8000-000000000002'`;
         } else {
-          await tx`insert into public.campaigns (name, type, template_id) values (${`concurrency ${index}/${round}`}, 'promo', 'weekend_promo')`;
-          await tx`update public.campaigns set metadata = ${tx.json({ writer: index, round })} where name = ${`concurrency ${index}/${round}`}`;
+          await tx`insert into public.campaigns (name, type, template_id) values (${`concurrency ${RUN} ${index}/${round}`}, 'promo', 'weekend_promo')`;
+          await tx`update public.campaigns set metadata = ${tx.json({ writer: index, round })} where name = ${`concurrency ${RUN} ${index}/${round}`}`;
         }
       });
       writes += 2;
@@ -64,7 +66,7 @@ describe('audit chain', () => {
     const [{ own, added, max_seq: maxSeq }] = (await sql`
       select count(*) filter (
                where (target_table = 'vouchers' and target_id in ('d0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002'))
-                  or (target_table = 'campaigns' and coalesce(diff #>> '{after,name}', '') like 'concurrency %'))::int as own,
+                  or (target_table = 'campaigns' and target_id in (select id::text from public.campaigns where name like ${`concurrency ${RUN} %`})))::int as own,
              count(*)::int as added, max(seq)::int as max_seq
         from public.audit_log where seq > ${before}`) as unknown as [{ own: number; added: number; max_seq: number }];
     expect(own).toBe(total);

@@ -4,7 +4,7 @@
  * the WhatsApp sandbox's record of what each phone received, and scheduler ticks.
  */
 import { randomUUID } from 'node:crypto';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
 import jsQR from 'jsqr';
 import type postgres from 'postgres';
 import sharp from 'sharp';
@@ -24,31 +24,49 @@ export const sandboxUrl = (() => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** A function call's status and JSON body, whatever the status. */
+/**
+ * A function call's status, body and headers, whatever the status. With a signed-in
+ * client the call goes through supabase-js (`functions.invoke`, as the apps call);
+ * without one it is a bare request with only the anon key.
+ */
 export async function call(
   client: SupabaseClient | null,
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Json; headers: Headers }> {
-  const session = client ? (await client.auth.getSession()).data.session : null;
+  if (client) {
+    const { data, error, response } = await client.functions.invoke(path, {
+      method,
+      ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
+    });
+    if (!error) {
+      if (!response) throw new Error(`no response from ${path}`);
+      return { status: response.status, body: data, headers: response.headers };
+    }
+    if (!(error instanceof FunctionsHttpError)) throw error;
+    const failed = error.context as Response;
+    return { status: failed.status, body: await readBody(failed), headers: failed.headers };
+  }
   const response = await fetch(`${stack.url}/functions/v1/${path}`, {
     method,
     headers: {
       apikey: stack.anonKey,
-      authorization: `Bearer ${session?.access_token ?? stack.anonKey}`,
+      authorization: `Bearer ${stack.anonKey}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
+  return { status: response.status, body: await readBody(response), headers: response.headers };
+}
+
+async function readBody(response: Response): Promise<Json> {
   const text = await response.text();
-  let parsed: unknown = text;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    // not JSON: keep the text
+    return text;
   }
-  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 export interface VoucherFixture {
