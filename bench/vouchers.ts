@@ -179,7 +179,9 @@ async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
     if (result.sends.attempted === 0) break;
     sent += result.sends.sent;
     // Progress on one line on a terminal, a line per tick in a log.
-    process.stdout.write(`${process.stdout.isTTY ? '\r' : ''}  cards sent: ${sent}/${BULK}${process.stdout.isTTY ? '' : '\n'}`);
+    process.stdout.write(
+      `${process.stdout.isTTY ? '\r' : ''}  cards sent: ${sent}/${BULK}${process.stdout.isTTY ? '' : '\n'}`,
+    );
   }
   const done = performance.now();
   if (process.stdout.isTTY) process.stdout.write('\n');
