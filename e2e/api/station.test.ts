@@ -15,6 +15,7 @@ import {
   makeOperator,
   makeVoucher,
   qrTokenOf,
+  tick,
   STATION_1,
   STATION_2,
   type Json,
@@ -92,7 +93,12 @@ describe('POST station/lookup', () => {
   it.each([
     ['another station only', { scope: STATION_2 }, 403, 'wrong_station'],
     ['void', { status: 'void' as const }, 409, 'void'],
-    ['never sent', { status: 'issued' as const }, 409, 'not_sent'],
+    [
+      'never sent (its code cannot have reached a pump: it does not exist for a station)',
+      { status: 'issued' as const },
+      404,
+      'not_found',
+    ],
     ['expired', { issuedMinutesAgo: 120, expiresInMinutes: -5 }, 410, 'expired'],
   ])('answers a voucher that is %s with the reason and its status code', async (_what, options, status, code) => {
     const voucher = await makeVoucher(sql, options);
@@ -237,6 +243,18 @@ describe('POST station/redeem', () => {
     expect((await sql`select status from public.vouchers where id = ${b.id}`)[0]?.status).toBe('sent');
   });
 
+  it('the same key from two stations at the same moment (×20): one answer, the other idempotency_conflict, never a borrowed replay', async () => {
+    for (let round = 0; round < 20; round++) {
+      const voucher = await makeVoucher(sql);
+      const request = { code: voucher.code5, idempotency_key: randomUUID(), captured_at: new Date().toISOString() };
+      const answers = await Promise.all(
+        [operator, operator2].map((client) => call(client, 'POST', 'station/redeem', request)),
+      );
+      expect(answers.map((a) => a.status).sort(), `round ${round}`).toEqual([200, 422]);
+      expect(answers.find((a) => a.status === 200)?.body.replayed).toBe(false);
+    }
+  });
+
   it('a replayed refusal is the same refusal', async () => {
     const voucher = await makeVoucher(sql, { status: 'void' });
     const request = { code: voucher.code5, idempotency_key: randomUUID(), captured_at: new Date().toISOString() };
@@ -271,8 +289,9 @@ describe('POST station/redeem', () => {
 });
 
 describe('offline redemptions are judged by capture time', () => {
-  it('captured before expiry and synced after: accepted, redeemed at the capture time, flagged offline', async () => {
+  it('captured before expiry and synced after (the expiry sweep has run meanwhile): accepted, redeemed at the capture time, flagged offline', async () => {
     const voucher = await makeVoucher(sql, { issuedMinutesAgo: 180, expiresInMinutes: -10 });
+    await tick({ tasks: ['expire'] });
     const capturedAt = minutesFromNow(-30);
     const { status, body } = await call(operator, 'POST', 'station/redeem', {
       code: voucher.code5,
@@ -450,6 +469,31 @@ describe('guessing defence', () => {
       select 1 from public.audit_log where target_table = 'code_attempts' and target_id = ${STATION_1}
          and created_at >= ${before?.at ?? new Date()}`;
     expect(audit, 'one audit row per window, not one per refusal').toHaveLength(1);
+  });
+
+  it('is exact under concurrency: 200 guesses at once get exactly the limit of not_found answers', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => call(operator, 'POST', 'station/lookup', { code: randomCode() })),
+    );
+    expect(answers.filter((a) => a.status === 404)).toHaveLength(10);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(190);
+    const [counted] = await sql<{ n: number }[]>`
+      select count(*)::int as n from public.code_attempts where station_id = ${STATION_1}`;
+    expect(counted?.n).toBe(10);
+  });
+
+  it("counts a never-sent voucher's code as a guess, and another station's voucher too, whatever its state", async () => {
+    const [undelivered, elsewhere] = [
+      await makeVoucher(sql, { status: 'issued' }),
+      await makeVoucher(sql, { status: 'void', scope: STATION_2 }),
+    ];
+    const first = await call(operator, 'POST', 'station/lookup', { code: undelivered.code5 });
+    const second = await call(operator, 'POST', 'station/lookup', { code: elsewhere.code5 });
+    expect([first.status, first.body.error.code]).toEqual([404, 'not_found']);
+    expect([second.status, second.body.error.code], 'scope is judged before state').toEqual([403, 'wrong_station']);
+    const [counted] = await sql<{ n: number }[]>`
+      select count(*)::int as n from public.code_attempts where station_id = ${STATION_1}`;
+    expect(counted?.n).toBe(2);
   });
 
   it('blocks the whole station, valid codes included, with a policy_blocked event on the presented voucher', async () => {

@@ -17,7 +17,6 @@ export const ERROR_STATUS = {
   already_redeemed: 409,
   void: 409,
   not_yet_valid: 409,
-  not_sent: 409,
   quiet_hours: 409,
   opted_out: 409,
   conflict: 409,

@@ -193,6 +193,8 @@ export function exportVouchersCsv(caller: Caller, filter: TVoucherFilter): Reada
     try {
       await write([CSV_HEADER.join(',')]);
       await asCaller(caller, async (tx) => {
+        // A client that stops reading must not hold one of the function's few connections for long.
+        await tx`set local idle_in_transaction_session_timeout = '60s'`;
         const cursor = tx`
           select v.id, v.code5, v.status, v.amount::text as amount, v.currency, u.msisdn,
                  scope.engencode as station_scope, v.campaign_id, v.issued_at, v.expires_at, v.redeemed_at,

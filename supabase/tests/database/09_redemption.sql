@@ -8,7 +8,7 @@
 -- operator2@ (a000…006) operates Engen Nyabugogo (b000…002)
 begin;
 set local search_path = public, extensions, tests;
-select plan(68);
+select plan(69);
 
 -- ── helpers and fixtures (live only inside this transaction) ────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
@@ -151,16 +151,16 @@ select is(app.lookup_voucher(tests.code('ok'), tests.fx('ok')) #>> '{voucher,vou
   'a code with its QR token''s voucher id finds the voucher');
 select is(app.lookup_voucher(tests.code('ok'), tests.fx('guess')) -> 'error' ->> 'code', 'not_found',
   'a code with another voucher''s id is not found');
-select is(tests.attempts('operator@easymo.test'), 1::bigint, 'that failed lookup is counted for the guessing defence');
+select is(tests.attempts('operator@easymo.test'), 0::bigint, 'a genuine QR is no guess: that miss is not counted');
 select is(app.lookup_voucher(tests.code('other')) -> 'error' ->> 'code', 'wrong_station',
   'a voucher scoped to another station is refused as wrong_station');
-select is(tests.attempts('operator@easymo.test'), 2::bigint, 'and counted as a failed attempt');
+select is(tests.attempts('operator@easymo.test'), 1::bigint, 'and counted as a failed attempt');
 select is(app.lookup_voucher(tests.code('void')) -> 'error' ->> 'code', 'void', 'a void voucher is refused as void');
 select is(app.lookup_voucher(tests.code('expired')) -> 'error' ->> 'code', 'expired', 'an expired voucher is refused as expired');
 select is(app.lookup_voucher(tests.code('lapsed')) -> 'error' ->> 'code', 'expired',
   'a sent voucher past its expiry (not swept yet) is refused as expired');
-select is(app.lookup_voucher(tests.code('issued')) -> 'error' ->> 'code', 'not_sent',
-  'a voucher never sent to its driver is refused as not_sent');
+select is(app.lookup_voucher(tests.code('issued')) -> 'error' ->> 'code', 'not_found',
+  'a voucher never sent to its driver does not exist for a station (not_found)');
 select is((select jsonb_build_object('ok', r -> 'ok', 'redeemable', r #> '{voucher,redeemable}', 'reason', r #> '{voucher,reason}')
              from (select app.lookup_voucher(tests.code('here')) as r) answer),
   '{"ok": true, "redeemable": false, "reason": "already_redeemed"}'::jsonb,
@@ -168,7 +168,7 @@ select is((select jsonb_build_object('ok', r -> 'ok', 'redeemable', r #> '{vouch
 select is(app.lookup_voucher(tests.code('there')) -> 'error' ->> 'code', 'already_redeemed',
   'a voucher redeemed at another station is refused as already_redeemed');
 select is(tests.attempts('operator@easymo.test'), 2::bigint,
-  'only unknown codes and wrong-station vouchers count as failed attempts');
+  'only typed codes that find nothing here (unknown, never sent, another station''s) count as failed attempts');
 
 -- ── redeem: exactly once ────────────────────────────────────────────────────────────
 select is(app.redeem_voucher(tests.key(1), tests.code('ok'), null, now(), false, 'hash-1'),
@@ -206,15 +206,16 @@ select throws_ok($$select app.redeem_voucher(tests.key(1), tests.code('ok'), nul
 select tests.act_as('operator@easymo.test');
 
 select is(app.redeem_voucher(tests.key(3), tests.code('issued'), null, now(), false, 'hash-3') -> 'error' ->> 'code',
-  'not_sent', 'a voucher never sent is not redeemed (not_sent)');
+  'not_found', 'a voucher never sent is not redeemed, and not revealed (not_found)');
 select is(app.redeem_voucher(tests.key(4), tests.code('other'), null, now(), false, 'hash-4') -> 'error' ->> 'code',
   'wrong_station', 'a voucher scoped to another station is not redeemed (wrong_station)');
 select is(app.redeem_voucher(tests.key(5), tests.code('lapsed'), null, now(), false, 'hash-5') -> 'error' ->> 'code',
   'expired', 'a voucher past its expiry is not redeemed (expired)');
 select is(row((tests.voucher_row('issued')).status, (tests.voucher_row('other')).status, (tests.voucher_row('lapsed')).status)::text,
   '(issued,sent,sent)', 'refused vouchers keep their status');
-select is(tests.attempts('operator@easymo.test'), 3::bigint,
-  'of these refusals only the wrong-station one counts as a failed attempt');
+select is(tests.attempts('operator@easymo.test'), 4::bigint,
+  'of these refusals the never-sent and the wrong-station ones count as failed attempts');
+select is((tests.stored(tests.key(3))).voucher_id, null::uuid, 'the record of a miss does not name the undelivered voucher');
 select is(app.redeem_voucher(tests.key(6), tests.code('guess'), null, now() + interval '11 minutes', true, 'hash-6') -> 'error' ->> 'code',
   'capture_rejected', 'a capture time beyond the clock skew in the future is rejected');
 select is(app.redeem_voucher(tests.key(7), tests.code('guess'), null, now() - interval '73 hours', true, 'hash-7') -> 'error' ->> 'code',
@@ -230,7 +231,7 @@ select is(row((tests.stored(tests.key(8))).offline, (tests.event('late', 'redeem
   row(true, 'true'::jsonb)::text, 'the stored request and the event are flagged offline');
 
 select is((select jsonb_object_agg(k.n, (tests.stored(tests.key(k.n))).result_code) from generate_series(1, 8) k (n)),
-  '{"1": "redeemed", "2": "already_redeemed", "3": "not_sent", "4": "wrong_station", "5": "expired",
+  '{"1": "redeemed", "2": "already_redeemed", "3": "not_found", "4": "wrong_station", "5": "expired",
     "6": "capture_rejected", "7": "capture_rejected", "8": "redeemed"}'::jsonb,
   'every answer is stored under its key with its result code');
 select is((select sum(tests.stored_count(tests.key(k.n))) from generate_series(1, 8) k (n)), 8::numeric,

@@ -5,7 +5,7 @@
 -- voucher_send_queue and voucher_bulk_jobs.
 begin;
 set local search_path = public, extensions, tests;
-select plan(74);
+select plan(89);
 
 -- ── helpers and fixtures (live only inside this transaction) ────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
@@ -87,7 +87,9 @@ language sql stable security definer set search_path = '' as $$
 $$;
 create function tests.expirable() returns bigint
 language sql stable security definer set search_path = '' as $$
-  select count(*) from public.vouchers v where v.status in ('issued', 'sent') and v.expires_at < now()
+  -- Issued vouchers expire at once; sent ones once the offline window (72 h) has passed too.
+  select count(*) from public.vouchers v
+   where (v.status = 'issued' and v.expires_at < now()) or (v.status = 'sent' and v.expires_at < now() - interval '72 hours')
 $$;
 -- Bulk jobs of this file are told apart by a note in their rows.
 create function tests.job(note text) returns public.voucher_bulk_jobs
@@ -122,7 +124,8 @@ select tests.fixture('gone', 'issued');
 select tests.enqueue('gone', now() - interval '1 minute');
 update public.vouchers set status = 'void' where id = tests.fx('gone');
 select tests.fixture('x_issued', 'issued', issued => now() - interval '10 days', expires => now() - interval '1 day');
-select tests.fixture('x_sent', 'sent', issued => now() - interval '10 days', expires => now() - interval '1 day');
+select tests.fixture('x_sent', 'sent', issued => now() - interval '10 days', expires => now() - interval '4 days');
+select tests.fixture('x_recent', 'sent', issued => now() - interval '10 days', expires => now() - interval '1 day');
 select tests.fixture('x_redeemed', 'redeemed', issued => now() - interval '10 days', expires => now() - interval '1 day',
                      redeemed => now() - interval '5 days');
 select tests.fixture('x_void', 'void', issued => now() - interval '10 days', expires => now() - interval '1 day');
@@ -246,12 +249,14 @@ select set_config('tests.expirable', tests.expirable()::text, true);
 select is(app.expire_vouchers(), current_setting('tests.expirable')::int, 'the sweep returns how many vouchers it expired');
 select is((select jsonb_object_agg(l, (tests.voucher_row(l)).status) from unnest(array['x_issued', 'x_sent', 'x_redeemed', 'x_void']) l),
   '{"x_issued": "expired", "x_sent": "expired", "x_redeemed": "redeemed", "x_void": "void"}'::jsonb,
-  'issued and sent vouchers past expiry are expired; redeemed and void ones are untouched');
+  'issued vouchers past expiry, and sent ones past it by the offline window, are expired; redeemed and void ones are untouched');
+select is((tests.voucher_row('x_recent')).status, 'sent',
+  'a sent voucher expired a day ago stays sent: an offline capture from before its expiry may still arrive');
 select is((select jsonb_object_agg(l, tests.events(l, 'expired')) from unnest(array['x_issued', 'x_sent', 'x_redeemed', 'x_void']) l),
   '{"x_issued": 1, "x_sent": 1, "x_redeemed": 0, "x_void": 0}'::jsonb, 'with one expired event each');
 select is(tests.event_context('x_sent', 'expired') - 'swept_at', '{"reason": "expiry", "from": "sent"}'::jsonb,
   'the event says it was the expiry sweep');
-select is(tests.expirable(), 0::bigint, 'nothing past expiry is left issued or sent');
+select is(tests.expirable(), 0::bigint, 'nothing the sweep should take is left');
 select is(tests.queued('resend'), 1::bigint, 'the sweep keeps the queued resend of a sent voucher that has not expired');
 
 -- ── bulk issue, on behalf of the uploading admin ────────────────────────────────────
@@ -309,6 +314,59 @@ select is(row((tests.job('pgtap-10 job B')).status, (tests.job('pgtap-10 job B')
   '(failed,t,"the creator may no longer issue vouchers")', 'the job fails, saying why');
 select is(row((select count(*) from tests.job_vouchers('pgtap-10 job B')), tests.job_queued('pgtap-10 job B'))::text, '(1,0)',
   'only the voucher issued before stays, and a job without sending queues nothing');
+
+-- ── hardening: card names, what a card prints, send take-over, undelivered cards ─────
+select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
+select tests.fixture('h_sent', 'sent');
+select tests.fixture('h_issued', 'issued');
+select tests.fixture('h_lapsed', 'sent', expires => now() - interval '1 hour');
+select tests.enqueue('h_lapsed', now() - interval '1 minute');
+select tests.act_as('admin@easymo.test');
+select throws_ok(format($$update public.vouchers set png_url = '../docs/f0000000-0000-4000-8000-000000000001/national-id.png' where id = %L$$,
+                        tests.fx('h_issued')),
+  '23514', null, 'a card name that would leave its bucket is refused');
+select is(tests.affected(format($$update public.vouchers set png_url = %L, qr_url = %L where id = %L$$,
+                                tests.fx('h_issued') || '.png', tests.fx('h_issued') || '.png', tests.fx('h_issued'))), 1,
+  'the one name a card and its QR may have is <voucher id>.png');
+select throws_like(format($$update public.vouchers set expires_at = now() + interval '90 days' where id = %L$$, tests.fx('h_sent')),
+  '%they change only before it is sent', 'a sent voucher''s expiry is printed on its card: it does not change');
+select throws_like(format($$update public.vouchers set station_scope = 'b0000000-0000-4000-8000-000000000002' where id = %L$$,
+                          tests.fx('h_sent')),
+  '%they change only before it is sent', 'nor does its station scope');
+select is(tests.affected(format($$update public.vouchers set expires_at = now() + interval '90 days' where id = %L$$,
+                                tests.fx('h_issued'))), 1,
+  'an issued voucher''s expiry may still change');
+
+select tests.act_as_service();
+select app.record_send_blocked(tests.fx('h_sent'), 'quiet_hours', now() + interval '8 hours');
+select tests.act_as('admin@easymo.test');
+select is(app.claim_send(tests.fx('h_sent')), true, 'a resend takes over a card waiting for quiet hours to end');
+select is(app.claim_send(tests.fx('h_sent')), false, 'but not one being sent right now');
+
+select tests.act_as_service();
+select is((select count(*) from app.claim_due_sends(1000) c where c = tests.fx('h_lapsed')), 0::bigint,
+  'a queued card of a voucher past its expiry (not swept yet) is not claimed');
+select is(tests.queued('h_lapsed'), 0::bigint, 'and leaves the queue');
+
+-- WhatsApp accepted a card and later reports it undelivered: it is queued again.
+select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
+delete from public.voucher_send_queue where voucher_id = tests.fx('h_sent');
+update public.vouchers set metadata = metadata || '{"whatsapp": {"message_id": "wamid.PGTAP10-F", "sends": 1}}' where id = tests.fx('h_sent');
+select tests.act_as_service();
+select is(app.record_voucher_message_status('wamid.PGTAP10-F', 'failed', now(), '{"code": 131026}'), true,
+  'an undelivered card is recorded');
+select is(row((tests.queue_row('h_sent')).attempts, (tests.queue_row('h_sent')).next_attempt_at > now() + interval '59 minutes')::text,
+  '(1,t)', 'and queued again in an hour, counting one failure');
+select is((select count(*) from public.voucher_events e where e.voucher_id = tests.fx('h_sent') and e.event_type = 'policy_blocked'
+             and e.context ->> 'reason' = 'whatsapp_error' and e.context #>> '{whatsapp_failure,code}' = '131026'), 1::bigint,
+  'with a policy_blocked event giving the reason');
+select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
+insert into public.voucher_events (voucher_id, event_type, context)
+select tests.fx('h_sent'), 'policy_blocked', '{"reason": "whatsapp_error"}' from generate_series(1, 3);
+update public.vouchers set metadata = metadata || '{"whatsapp": {"message_id": "wamid.PGTAP10-G", "sends": 2}}' where id = tests.fx('h_sent');
+select tests.act_as_service();
+select is(app.record_voucher_message_status('wamid.PGTAP10-G', 'failed', now()), true, 'a fifth undelivered card is recorded');
+select is(tests.queued('h_sent'), 0::bigint, 'but not queued again: five failures and it stops');
 
 select * from finish();
 rollback;

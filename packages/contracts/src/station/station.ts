@@ -40,7 +40,7 @@ export const ZLookupResponse = z.object({
   masked_msisdn: z.string(),
   /** Whether this station may redeem it now; when not, `reason` is the error code it would get. */
   redeemable: z.boolean(),
-  reason: z.enum(['already_redeemed', 'void', 'expired', 'wrong_station', 'not_sent']).optional(),
+  reason: z.enum(['already_redeemed']).optional(),
 });
 export type TLookupResponse = z.infer<typeof ZLookupResponse>;
 
