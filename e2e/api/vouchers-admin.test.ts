@@ -386,23 +386,59 @@ describe('scheduler', () => {
     expect([answer.status, answer.body.error.code]).toEqual([403, 'forbidden']);
   });
 
-  it('sweeps issued and sent vouchers past their expiry to expired, one event each, leaving settled ones', async () => {
-    const [issued, sent] = [
+  it('sweeps issued vouchers past their expiry, and sent ones once the offline window has passed too, one event each', async () => {
+    const [issued, sentLongAgo, sentRecently] = [
       await makeVoucher(sql, { status: 'issued', issuedMinutesAgo: 120, expiresInMinutes: -1 }),
+      await makeVoucher(sql, { status: 'sent', issuedMinutesAgo: 80 * 60, expiresInMinutes: -73 * 60 }),
       await makeVoucher(sql, { status: 'sent', issuedMinutesAgo: 120, expiresInMinutes: -1 }),
     ];
     const result = await tick({ tasks: ['expire'] });
     expect(result.expired).toBeGreaterThanOrEqual(2);
-    for (const voucher of [issued, sent]) {
+    for (const voucher of [issued, sentLongAgo]) {
       expect((await sql`select status from public.vouchers where id = ${voucher.id}`)[0]?.status).toBe('expired');
       const expiredEvents = (await events(voucher.id)).filter((e) => e.event_type === 'expired');
       expect(expiredEvents).toHaveLength(1);
       expect(expiredEvents[0]?.context).toMatchObject({ reason: 'expiry' });
     }
+    // An offline capture from before its expiry may still arrive for 72 hours.
+    expect((await sql`select status from public.vouchers where id = ${sentRecently.id}`)[0]?.status).toBe('sent');
     expect(
       (await sql`select status from public.vouchers where id = 'd0000000-0000-4000-8000-000000000007'`)[0]?.status,
     ).toBe('redeemed');
     expect((await tick({ tasks: ['expire'] })).expired).toBe(0);
+  });
+
+  it('a broken bulk job (rows written by hand) fails alone: the tick still sends what is due', async () => {
+    const { body } = await issue(dataops, { msisdn: freshMsisdn(), amount: 1000, send: false });
+    await sql`insert into public.voucher_send_queue (voucher_id) values (${body.voucher.id})`;
+    const [job] = await sql<{ id: string }[]>`
+      insert into public.voucher_bulk_jobs (created_by, rows, total)
+      values ('a0000000-0000-4000-8000-000000000003', '[{"line": "x", "msisdn": "+250788000111", "amount": -1}]', 1)
+      returning id`;
+    const result = await tick({});
+    expect(result.sends.sent).toBe(1);
+    const [after] = await sql`select status, errors from public.voucher_bulk_jobs where id = ${job?.id ?? ''}`;
+    expect(after?.status).toBe('done');
+    expect(after?.errors).toEqual([{ line: 2, column: '', message: expect.stringMatching(/amount|check/) }]);
+  });
+
+  it('a card WhatsApp later reports undelivered is queued again with a policy_blocked event', async () => {
+    const msisdn = freshMsisdn();
+    await sandbox('POST', 'failures', { to: msisdn, code: 131026, async: true, times: 1 });
+    const { body } = await issue(dataops, { msisdn, amount: 3000 });
+    expect(body.delivery.status).toBe('sent');
+    await eventually(
+      async () => (await queueRow(body.voucher.id)) !== undefined,
+      'the failed status requeued the card',
+    );
+    expect((await events(body.voucher.id)).at(-1)).toMatchObject({
+      event_type: 'policy_blocked',
+      context: { reason: 'whatsapp_error', whatsapp_failure: { code: 131026 } },
+    });
+    expect((await queueRow(body.voucher.id))?.attempts).toBe(1);
+    await makeDue(body.voucher.id);
+    expect((await tick({ tasks: ['sends'] })).sends.sent).toBe(1);
+    expect(await sandboxMessages(msisdn)).toHaveLength(2);
   });
 
   it('three ticks at once send each queued card exactly once', async () => {

@@ -47,11 +47,26 @@ const DATABASE_ERRORS: Record<string, ErrorCode> = {
   '22021': 'invalid_request', // character_not_in_repertoire
 };
 
-/** A database error the request caused, as a UserError; undefined for anything else. */
+/** Postgres's own messages name tables and constraints; these sentences stand in for them. */
+const DATABASE_MESSAGES: Record<string, string> = {
+  '42501': 'You are not allowed to do this',
+  '23514': 'This breaks a rule of the data model',
+  '23505': 'This already exists',
+  '23503': 'The request refers to something that does not exist',
+};
+
+/**
+ * A database error the request caused, as a UserError; undefined for anything else. A
+ * message our SQL raised on purpose (RAISE: routine exec_stmt_raise) is meant for people
+ * and kept; Postgres's own is replaced where it would name the schema.
+ */
 export function fromDatabase(error: unknown): UserError | undefined {
   if (!(error instanceof Error) || error.name !== 'PostgresError') return undefined;
-  const code = DATABASE_ERRORS[(error as Error & { code?: string }).code ?? ''];
-  return code && new UserError(code, error.message);
+  const { code: sqlstate = '', routine } = error as Error & { code?: string; routine?: string };
+  const code = DATABASE_ERRORS[sqlstate];
+  if (!code) return undefined;
+  const ours = routine === 'exec_stmt_raise';
+  return new UserError(code, ours ? error.message : (DATABASE_MESSAGES[sqlstate] ?? error.message));
 }
 
 export function handleError(error: Error, c: Context): Response {

@@ -10,8 +10,13 @@ function headers(caller: Caller, extra: Record<string, string> = {}): Record<str
   return { apikey: requireEnv('SUPABASE_ANON_KEY'), authorization: `Bearer ${caller.token}`, ...extra };
 }
 
-function objectPath(bucket: string, name: string): string {
-  return `${encodeURIComponent(bucket)}/${name.split('/').map(encodeURIComponent).join('/')}`;
+/** `bucket/name`, encoded; a name with an empty, `.` or `..` segment is refused (it would leave the bucket). */
+export function objectPath(bucket: string, name: string): string {
+  const segments = name.split('/');
+  if (!bucket || segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\'))) {
+    throw new Error(`refusing the storage object name ${JSON.stringify(name)}`);
+  }
+  return `${encodeURIComponent(bucket)}/${segments.map(encodeURIComponent).join('/')}`;
 }
 
 async function failure(response: Response, what: string): Promise<Error> {

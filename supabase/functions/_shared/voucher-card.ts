@@ -24,6 +24,10 @@ export interface CardVoucher {
 export const CARD_BUCKET = 'vouchers';
 export const QR_BUCKET = 'qr';
 
+/** Where a voucher's card and QR are stored (the database refuses any other name). */
+export const cardName = (voucherId: string) => `${voucherId}.png`;
+export const qrName = cardName;
+
 const asDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
 export async function voucherToken(v: CardVoucher): Promise<string> {
@@ -53,12 +57,11 @@ export async function storeVoucherImages(caller: Caller, v: CardVoucher): Promis
     }),
     qrPng(token),
   ]);
-  const name = `${v.id}.png`;
   await Promise.all([
-    putObject(caller, CARD_BUCKET, name, card, 'image/png'),
-    putObject(caller, QR_BUCKET, name, qr, 'image/png'),
+    putObject(caller, CARD_BUCKET, cardName(v.id), card, 'image/png'),
+    putObject(caller, QR_BUCKET, qrName(v.id), qr, 'image/png'),
   ]);
-  return { png: name, qr: name };
+  return { png: cardName(v.id), qr: qrName(v.id) };
 }
 
 /** Records where the images are (the caller must be allowed to update the voucher). */

@@ -23,7 +23,7 @@ import {
 import type { Caller } from './auth.ts';
 import { asCaller } from './db.ts';
 import { UserError } from './errors.ts';
-import { recordVoucherImages, storeVoucherImages, CARD_BUCKET, type CardVoucher } from './voucher-card.ts';
+import { cardName, recordVoucherImages, storeVoucherImages, CARD_BUCKET, type CardVoucher } from './voucher-card.ts';
 import { signedUrl } from './storage.ts';
 import { WhatsAppClient, type WhatsAppError } from './whatsapp.ts';
 
@@ -79,6 +79,10 @@ async function decide(caller: Caller, voucherId: string, options: DeliverOptions
       throw new UserError('conflict', `This voucher is ${voucher.status}: only issued or sent vouchers are sent`, {
         status: voucher.status,
       });
+    }
+    // Past its expiry (the sweep may not have run yet): a card for it would only mislead.
+    if (voucher.expires_at && new Date(voucher.expires_at) <= new Date()) {
+      throw new UserError('expired', 'This voucher has expired: its card is not sent');
     }
     if (!options.leased) {
       const [lease] = await tx<
@@ -141,23 +145,24 @@ export async function deliverVoucher(
 
   let link: string;
   try {
-    let png = voucher.png_url;
-    if (!png) {
+    // The images are always `<voucher id>.png`: never a name read back from the row.
+    if (!voucher.png_url) {
       const names = await storeVoucherImages(caller, voucher);
       await asCaller(caller, (tx) => recordVoucherImages(tx, voucher.id, names));
-      png = names.png;
     }
-    link = await signedUrl(caller, CARD_BUCKET, png, CARD_LINK_SECONDS);
+    link = await signedUrl(caller, CARD_BUCKET, cardName(voucher.id), CARD_LINK_SECONDS);
   } catch (error) {
-    // The lease runs out and the scheduler tries again.
+    // Storage failed: say so on the timeline and let the scheduler try again when the lease ends.
     console.error(
       JSON.stringify({ level: 'error', voucherId, message: `card not ready: ${(error as Error).message}` }),
     );
-    return {
-      status: 'failed',
-      reason: 'unavailable',
-      retry_at: new Date(Date.now() + SEND_LEASE_SECONDS * 1000).toISOString(),
-    };
+    const retryAt = new Date(Date.now() + SEND_LEASE_SECONDS * 1000);
+    await asCaller(
+      caller,
+      (tx) =>
+        tx`select app.record_send_blocked(${voucher.id}, 'card_unavailable', ${retryAt}, ${tx.json({ channel: 'whatsapp' })})`,
+    ).catch(() => undefined);
+    return { status: 'failed', reason: 'unavailable', retry_at: retryAt.toISOString() };
   }
 
   const whatsapp = options.whatsapp ?? WhatsAppClient.fromEnv();
@@ -178,14 +183,26 @@ export async function deliverVoucher(
 
   return asCaller(caller, async (tx) => {
     if (result.ok) {
-      await tx`select app.record_send(${voucher.id}, ${result.messageId})`;
+      const [row] = await tx<
+        { recorded: boolean }[]
+      >`select app.record_send(${voucher.id}, ${result.messageId}) as recorded`;
+      if (!row?.recorded) {
+        // Voided (or settled) while its card was on the way: the message went out all the same.
+        console.warn(
+          JSON.stringify({ level: 'warn', voucherId, message: 'card sent for a voucher settled meanwhile' }),
+        );
+      }
       return { status: 'sent', message_id: result.messageId } satisfies TDelivery;
     }
     const { error } = result;
-    const retryable = error.retryAfterSeconds !== null && voucher.attempts + 1 < MAX_SEND_ATTEMPTS;
+    // Only this message's own failures count towards giving up; a rate limit or an account
+    // problem (an expired token, a template not approved) keeps the card queued.
+    const counted = error.kind === 'undeliverable' || error.kind === 'rejected';
+    const retryable = error.retryAfterSeconds !== null && (!counted || voucher.attempts + 1 < MAX_SEND_ATTEMPTS);
     const retryAt = retryable ? new Date(Date.now() + (error.retryAfterSeconds ?? 0) * 1000) : null;
-    await tx`select app.record_send_blocked(${voucher.id}, ${error.kind === 'throttled' ? 'throttled' : 'whatsapp_error'},
-               ${retryAt}, ${tx.json({ channel: 'whatsapp', whatsapp_code: error.code, whatsapp_error: error.message, attempt: voucher.attempts + 1 })})`;
+    const reason = error.kind === 'throttled' ? 'throttled' : counted ? 'whatsapp_error' : 'whatsapp_unavailable';
+    await tx`select app.record_send_blocked(${voucher.id}, ${reason}, ${retryAt},
+               ${tx.json({ channel: 'whatsapp', whatsapp_code: error.code, whatsapp_error: error.message, attempt: voucher.attempts + (counted ? 1 : 0) })})`;
     return failedDelivery(error, retryAt);
   });
 }

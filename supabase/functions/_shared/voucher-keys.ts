@@ -16,8 +16,9 @@ function privateJwk(): JsonWebKey {
   let jwk: JsonWebKey;
   try {
     jwk = JSON.parse(requireEnv('VOUCHER_SIGNING_KEY')) as JsonWebKey;
-  } catch (error) {
-    throw new Error(`VOUCHER_SIGNING_KEY is not a JSON Web Key: ${(error as Error).message}`, { cause: error });
+  } catch {
+    // Not the parser's message: it may quote part of the key.
+    throw new Error('VOUCHER_SIGNING_KEY is not JSON (expected a private ECDSA P-256 JWK)');
   }
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d || !jwk.x || !jwk.y) {
     throw new Error('VOUCHER_SIGNING_KEY must be a private ECDSA P-256 JWK (kty EC, crv P-256, d, x, y)');

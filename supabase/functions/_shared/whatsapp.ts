@@ -22,9 +22,12 @@ export type WhatsAppErrorKind =
   | 'throttled'
   /** The message did not reach this person now (not on WhatsApp, engagement limits): try much later. */
   | 'undeliverable'
-  /** Our request or account is wrong (bad parameter, token, template): retrying the same will not help. */
+  /** This message is wrong (a bad parameter, outside the 24-hour window): retrying the same will not help. */
   | 'rejected'
-  /** WhatsApp or the network failed: try again soon. */
+  /**
+   * WhatsApp, the network or our account setup failed (an expired token, a template not
+   * approved): nothing is wrong with this message; try again later.
+   */
   | 'unavailable';
 
 export interface WhatsAppError {
@@ -51,10 +54,14 @@ const ERROR_CODES: Record<number, { kind: WhatsAppErrorKind; retryAfterSeconds: 
   131047: { kind: 'rejected', retryAfterSeconds: null }, // re-engagement: outside the 24 h window
   131051: { kind: 'rejected', retryAfterSeconds: null }, // unsupported message type
   131053: { kind: 'undeliverable', retryAfterSeconds: 3600 }, // media upload error
-  132000: { kind: 'rejected', retryAfterSeconds: null }, // template parameter count mismatch
-  132001: { kind: 'rejected', retryAfterSeconds: null }, // template does not exist
   100: { kind: 'rejected', retryAfterSeconds: null }, // invalid parameter
-  190: { kind: 'rejected', retryAfterSeconds: null }, // access token expired or invalid
+  // Account and template setup: every message fails until someone fixes it; keep them queued.
+  190: { kind: 'unavailable', retryAfterSeconds: 900 }, // access token expired or invalid
+  10: { kind: 'unavailable', retryAfterSeconds: 900 }, // permission denied
+  200: { kind: 'unavailable', retryAfterSeconds: 900 }, // permission error
+  132000: { kind: 'unavailable', retryAfterSeconds: 900 }, // template parameter count mismatch
+  132001: { kind: 'unavailable', retryAfterSeconds: 900 }, // template does not exist (or not approved)
+  132015: { kind: 'unavailable', retryAfterSeconds: 900 }, // template paused
   131000: { kind: 'unavailable', retryAfterSeconds: 60 }, // something went wrong
   131016: { kind: 'unavailable', retryAfterSeconds: 60 }, // service unavailable
   133004: { kind: 'unavailable', retryAfterSeconds: 60 }, // server temporarily unavailable

@@ -33,7 +33,14 @@ import { asCaller, type Tx } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
 import { jsonBody, queryParams, rawBody } from '../_shared/request.ts';
 import { signedUrl } from '../_shared/storage.ts';
-import { CARD_BUCKET, QR_BUCKET, recordVoucherImages, storeVoucherImages } from '../_shared/voucher-card.ts';
+import {
+  CARD_BUCKET,
+  cardName,
+  QR_BUCKET,
+  qrName,
+  recordVoucherImages,
+  storeVoucherImages,
+} from '../_shared/voucher-card.ts';
 import { deliverVoucher } from '../_shared/voucher-delivery.ts';
 import { exportVouchersCsv, listVouchers, loadVoucher } from './voucher-queries.ts';
 
@@ -73,20 +80,20 @@ async function bulkProgress(tx: Tx, id: string) {
 /** Card and QR links for the detail page; the images are made on first view if the voucher has none. */
 async function imageUrls(caller: Caller, id: string): Promise<{ card_url: string | null; qr_url: string | null }> {
   const voucher = await loadVoucher(caller, id);
-  let png = voucher.png_url;
-  let qr = voucher.qr_url;
-  if ((!png || !qr) && (voucher.status === 'issued' || voucher.status === 'sent')) {
+  let made = Boolean(voucher.png_url && voucher.qr_url);
+  if (!made && (voucher.status === 'issued' || voucher.status === 'sent')) {
     const mayIssue = await asCaller(caller, (tx) => tx<{ ok: boolean }[]>`select app.has_any_role(${ISSUERS}) as ok`);
     if (mayIssue[0]?.ok) {
       const names = await storeVoucherImages(caller, voucher);
       await asCaller(caller, (tx) => recordVoucherImages(tx, id, names));
-      png = names.png;
-      qr = names.qr;
+      made = true;
     }
   }
+  if (!made) return { card_url: null, qr_url: null };
+  // Names come from the id, never from the row (see voucher-card.ts).
   const [cardUrl, qrUrl] = await Promise.all([
-    png ? signedUrl(caller, CARD_BUCKET, png, 3600) : null,
-    qr ? signedUrl(caller, QR_BUCKET, qr, 3600) : null,
+    signedUrl(caller, CARD_BUCKET, cardName(id), 3600),
+    signedUrl(caller, QR_BUCKET, qrName(id), 3600),
   ]);
   return { card_url: cardUrl, qr_url: qrUrl };
 }

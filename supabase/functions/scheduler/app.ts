@@ -60,13 +60,28 @@ app.post('/tick', async (c) => {
         claims: { sub: job.created_by, role: 'authenticated' },
         token: '',
       };
-      for (let taken = -1; taken !== 0 && timeLeft();) {
-        const [row] = await asCaller(
-          creator,
-          (tx) => tx<{ n: number }[]>`select app.process_bulk_job(${job.id}, ${BULK_BATCH}) as n`,
+      try {
+        for (let taken = -1; taken !== 0 && timeLeft();) {
+          const [row] = await asCaller(
+            creator,
+            (tx) => tx<{ n: number }[]>`select app.process_bulk_job(${job.id}, ${BULK_BATCH}) as n`,
+          );
+          taken = row?.n ?? 0;
+          result.bulk_rows += taken;
+        }
+      } catch (error) {
+        // One broken job must not stop the others, the sends or the housekeeping.
+        console.error(
+          JSON.stringify({ level: 'error', job: job.id, message: `bulk job failed: ${(error as Error).message}` }),
         );
-        taken = row?.n ?? 0;
-        result.bulk_rows += taken;
+        await asCaller(
+          service,
+          (tx) => tx`
+          update public.voucher_bulk_jobs
+             set status = 'failed', finished_at = now(),
+                 errors = errors || ${tx.json([{ line: 0, column: '', message: 'the job stopped on an unexpected error' }])}
+           where id = ${job.id}`,
+        );
       }
     }
   }
@@ -85,8 +100,13 @@ app.post('/tick', async (c) => {
         const delivery = await deliverVoucher(service, id, { leased: true, resend: true });
         result.sends[delivery.status === 'sent' ? 'sent' : delivery.status === 'blocked' ? 'blocked' : 'failed'] += 1;
       } catch (error) {
-        // A voucher voided or settled since it was queued: nothing to send.
-        if (!(error instanceof UserError)) throw error;
+        // A voucher voided, expired or settled since it was queued: nothing to send. Anything
+        // else is logged; its lease runs out and a later tick tries again.
+        if (!(error instanceof UserError)) {
+          console.error(
+            JSON.stringify({ level: 'error', voucherId: id, message: `send failed: ${(error as Error).message}` }),
+          );
+        }
         result.sends.failed += 1;
       }
     }

@@ -206,17 +206,20 @@ Deno.test('an API URL with a trailing slash works the same', async () => {
 
 // ── failures the sandbox produces ─────────────────────────────────────────────
 
-Deno.test('a wrong token is rejected with Graph code 190, not retried, and nothing is sent', async () => {
-  await withSandbox({}, async ({ clientWith, messages }) => {
-    const error = failed(await clientWith({ token: 'expired-token' }).sendText(DRIVER, 'hi'));
-    assert.deepEqual(
-      { kind: error.kind, code: error.code, httpStatus: error.httpStatus, retry: error.retryAfterSeconds },
-      { kind: 'rejected', code: 190, httpStatus: 401, retry: null },
-    );
-    assert.match(error.message, /Invalid OAuth access token/);
-    assert.deepEqual(await messages(), []);
-  });
-});
+Deno.test(
+  'a wrong token fails with Graph code 190 as unavailable (the card stays queued for 15 min), nothing sent',
+  async () => {
+    await withSandbox({}, async ({ clientWith, messages }) => {
+      const error = failed(await clientWith({ token: 'expired-token' }).sendText(DRIVER, 'hi'));
+      assert.deepEqual(
+        { kind: error.kind, code: error.code, httpStatus: error.httpStatus, retry: error.retryAfterSeconds },
+        { kind: 'unavailable', code: 190, httpStatus: 401, retry: 900 },
+      );
+      assert.match(error.message, /Invalid OAuth access token/);
+      assert.deepEqual(await messages(), []);
+    });
+  },
+);
 
 Deno.test('another phone number id or API version is rejected (code 100)', async () => {
   await withSandbox({}, async ({ clientWith }) => {
