@@ -5,3 +5,4 @@ export * from './roles.ts';
 export * from './state-machines.ts';
 export * from './voucher-token.ts';
 export * from './voucher-csv.ts';
+export * from './station-outbox.ts';

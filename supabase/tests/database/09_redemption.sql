@@ -8,7 +8,7 @@
 -- operator2@ (a000…006) operates Engen Nyabugogo (b000…002)
 begin;
 set local search_path = public, extensions, tests;
-select plan(69);
+select plan(70);
 
 -- ── helpers and fixtures (live only inside this transaction) ────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
@@ -250,7 +250,7 @@ select is(tests.attempts('operator@easymo.test'), 10::bigint, 'and each is count
 select is(app.lookup_voucher(tests.code('guess')) -> 'error' ->> 'code', 'too_many_attempts',
   'after attempt_limit failures even a valid code gets too_many_attempts');
 select is((app.lookup_voucher(tests.code('guess')) #>> '{error,retry_after}')::int, 600,
-  'retry_after counts the seconds until the oldest failure leaves the 10-minute window');
+  'retry_after counts the seconds until the failures leave the 10-minute window');
 select is(tests.blocked_audits('b0000000-0000-4000-8000-000000000001'), 1::bigint,
   'the block is audited once for the station''s window');
 select is(row((tests.event('guess', 'policy_blocked')).context ->> 'reason', (tests.event('guess', 'policy_blocked')).station_id,
@@ -281,6 +281,23 @@ select is(app.lookup_voucher(tests.code('void')) -> 'error' ->> 'code', 'too_man
   'the station''s count blocks an operator with no failures of their own');
 select tests.act_as('operator2@easymo.test');
 select is(app.lookup_voucher(tests.code('other')) -> 'ok', 'true'::jsonb, 'another station is not blocked by it');
+
+-- Failures a minute apart, and the limit lowered below their count meanwhile: the
+-- lock-out lasts until enough have left the window for the count to fall under the limit
+-- (9 failures, limit 5: the 5th oldest, 5 minutes ago, must leave), not until the oldest leaves.
+select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
+select tests.clear_attempts();
+insert into public.code_attempts (station_id, operator_id, code5, outcome, created_at)
+select 'b0000000-0000-4000-8000-000000000002', tests.uid('operator2@easymo.test'), 'ZZ' || lpad(g.n::text, 3, '0'),
+       'not_found', now() - make_interval(mins => 10 - g.n)
+  from generate_series(1, 9) g (n);
+update public.settings set value = value || '{"attempt_limit": 5}' where key = 'redemption';
+select tests.act_as('operator2@easymo.test');
+select is((app.lookup_voucher('ZZ999') #>> '{error,retry_after}')::int, 300,
+  'retry_after waits until the count is under the limit again, not just for the oldest failure');
+select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
+update public.settings set value = value || '{"attempt_limit": 10}' where key = 'redemption';
+select tests.clear_attempts();
 
 -- ── who may call what ───────────────────────────────────────────────────────────────
 select tests.act_as('support@easymo.test');
