@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { FAKE_CAMERA_ARGS, showNothing } from './support/camera.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// Chromium's fake camera plays this file; station tests put QR codes in it.
+showNothing();
 
 // Run by `pnpm test` (scripts/test.ts), which starts the stack and the built apps and
 // sets ADMIN_URL, STATION_URL and the keys. Chromium comes from the system, never from
@@ -29,6 +33,7 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        ...FAKE_CAMERA_ARGS,
       ],
     },
   },

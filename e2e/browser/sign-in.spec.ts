@@ -48,14 +48,20 @@ test.describe('admin panel', () => {
 });
 
 test.describe('station app', () => {
-  test('an operator signs in on a phone-sized screen and sees who they are', async ({ page }) => {
+  test('an operator signs in on a phone-sized screen, sees their station, and the tablet remembers it', async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 360, height: 640 });
     await page.goto(stationUrl);
     await page.getByLabel('Email').fill('operator@easymo.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByTestId('operator')).toHaveText('Signed in as operator@easymo.test');
+    await expect(page.getByRole('heading', { name: 'Engen Kacyiru' })).toBeVisible();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByTestId('station-name')).toHaveText('Engen Kacyiru');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByTestId('remembered-station')).toContainText('Engen Kacyiru');
+    await expect(page.getByLabel('Email')).toHaveValue('operator@easymo.test');
   });
 });

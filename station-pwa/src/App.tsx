@@ -1,10 +1,18 @@
-import { useSession } from '@easymo/client';
-import { HomeScreen } from './HomeScreen.tsx';
+import { I18nProvider } from './i18n/i18n.tsx';
 import { SignInScreen } from './SignInScreen.tsx';
-import { supabase } from './supabase.ts';
+import { StationApp } from './StationApp.tsx';
+import { useOperator } from './session.ts';
 
 export function App() {
-  const session = useSession(supabase);
-  if (session === undefined) return null;
-  return session ? <HomeScreen /> : <SignInScreen />;
+  return (
+    <I18nProvider>
+      <Gate />
+    </I18nProvider>
+  );
+}
+
+function Gate() {
+  const operator = useOperator();
+  if (operator === undefined) return null;
+  return operator ? <StationApp operator={operator} /> : <SignInScreen />;
 }

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** Seconds from the `Retry-After` header (too_many_attempts). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -41,11 +43,13 @@ async function toApiError(error: unknown): Promise<ApiError> {
       error?: { code?: string; message?: string; details?: unknown };
     } | null;
     const message = body?.error?.message ?? `The server answered ${res.status}`;
+    const retryAfter = Number(res.headers.get('retry-after'));
     return new ApiError(
       body?.error?.code ?? (res.status === 401 ? 'unauthorized' : 'unknown'),
       message,
       res.status,
       body?.error?.details,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     );
   }
   if (error instanceof FunctionsFetchError) {

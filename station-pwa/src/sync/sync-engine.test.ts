@@ -241,6 +241,34 @@ describe('the runner', () => {
     expect(await pendingRows(db)).toEqual([]);
   });
 
+  it('when the network comes back, rows waiting out a backoff go at once; each at most once per run', async () => {
+    await queue('AAAA1');
+    await queue('AAAA2');
+    const offline: SyncTransport = () => Promise.reject(Object.assign(new Error('offline'), { code: 'network' }));
+    await syncBatch(db, offline, OPERATOR, options); // both now wait 5 s
+    const runner = new SyncRunner(db, server.transport, () => OPERATOR, options);
+    expect((await runner.sync()).sent).toBe(0); // still in backoff
+    expect(await runner.sync({ now: true })).toEqual({ sent: 2, synced: 2, attention: 0, retrying: 0 });
+
+    await queue('AAAA3');
+    const failing: SyncTransport = async (rows) => ({
+      results: rows.map((r) => ({
+        idempotency_key: r.idempotency_key,
+        ok: false as const,
+        error: { code: 'internal', message: 'x' },
+      })),
+    });
+    const calls: number[] = [];
+    const counting = new SyncRunner(
+      db,
+      (rows) => (calls.push(rows.length), failing(rows)),
+      () => OPERATOR,
+      options,
+    );
+    expect(await counting.sync({ now: true })).toMatchObject({ sent: 1, retrying: 1 });
+    expect(calls).toEqual([1]); // not re-sent in a loop within the run
+  });
+
   it('asked three times at once, sends once', async () => {
     await queue('AAAA1');
     const runner = new SyncRunner(db, server.transport, () => OPERATOR, options);

@@ -30,6 +30,10 @@ export interface SyncOptions {
   random?: () => number;
   /** Test seam: runs after the server answered, before the answers are written. */
   beforeWrite?: () => void | Promise<void>;
+  /** Send rows still waiting out their backoff too (the network just came back, or a tap). */
+  ignoreBackoff?: boolean;
+  /** Rows already tried in this run: skipped, and the rows sent now are added. */
+  tried?: Set<string>;
 }
 
 export function requestFor(row: OutboxRow): TRedeemRequest {
@@ -51,8 +55,10 @@ export async function syncBatch(
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const due = (await pendingRows(db))
-    .filter((row) => row.operator_id === operatorId && row.next_attempt_at <= now())
+    .filter((row) => row.operator_id === operatorId && !options.tried?.has(row.id))
+    .filter((row) => options.ignoreBackoff || row.next_attempt_at <= now())
     .slice(0, SYNC_MAX_ROWS);
+  for (const row of due) options.tried?.add(row.id);
   const report: SyncReport = { sent: due.length, synced: 0, attention: 0, retrying: 0 };
   if (due.length === 0) return report;
 
@@ -121,26 +127,29 @@ export class SyncRunner {
     private readonly options: SyncOptions = {},
   ) {}
 
-  sync(): Promise<SyncReport> {
-    this.running ??= this.withLock(() => this.drain()).finally(() => {
+  /** `now`: also rows waiting out a backoff (the network came back, or the operator asked). */
+  sync({ now = false }: { now?: boolean } = {}): Promise<SyncReport> {
+    this.running ??= this.withLock(() => this.drain(now)).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async drain(): Promise<SyncReport> {
+  private async drain(ignoreBackoff: boolean): Promise<SyncReport> {
     const total: SyncReport = { sent: 0, synced: 0, attention: 0, retrying: 0 };
     const operator = this.operatorId();
     if (!operator) return total;
+    // Each row at most once per run: one that fails waits for its backoff, not the next batch.
+    const tried = new Set<string>();
     for (;;) {
-      const batch = await syncBatch(this.db, this.send, operator, this.options);
+      const batch = await syncBatch(this.db, this.send, operator, { ...this.options, ignoreBackoff, tried });
       total.sent += batch.sent;
       total.synced += batch.synced;
       total.attention += batch.attention;
       total.retrying += batch.retrying;
       if (batch.error) total.error = batch.error;
-      // Stop when nothing was due, or nothing moved (the rest waits for its backoff).
-      if (batch.sent === 0 || batch.error || batch.synced + batch.attention === 0) return total;
+      // Stop when nothing is left to try, or the server cannot be reached.
+      if (batch.sent === 0 || batch.error) return total;
     }
   }
 
@@ -149,19 +158,26 @@ export class SyncRunner {
     return locks ? (locks.request('easymo-station-sync', run) as Promise<T>) : run();
   }
 
-  /** Syncs now, then every `intervalMs`, when the device comes online and when the app is shown again. */
+  /**
+   * Syncs now, then every `intervalMs`, when the device comes online (backoffs forgotten:
+   * they were waiting for exactly that) and when the app is shown again. Nothing is tried
+   * while the browser knows it is offline, so failures there cost no backoff.
+   */
   start(intervalMs = 15_000): () => void {
-    const kick = () => void this.sync().catch(() => undefined);
+    const kick = (now = false) => {
+      if (navigator.onLine) void this.sync({ now }).catch(() => undefined);
+    };
+    const onOnline = () => kick(true);
     const onVisible = () => {
       if (document.visibilityState === 'visible') kick();
     };
-    kick();
+    kick(true);
     const timer = setInterval(kick, intervalMs);
-    window.addEventListener('online', kick);
+    window.addEventListener('online', onOnline);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       clearInterval(timer);
-      window.removeEventListener('online', kick);
+      window.removeEventListener('online', onOnline);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }
