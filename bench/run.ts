@@ -1,13 +1,14 @@
 /**
- * `pnpm bench [gateway] [vouchers]`: the benchmarks, each printing ratios against a
+ * `pnpm bench [gateway] [vouchers] [pwa]`: the benchmarks, each printing ratios against a
  * baseline measured in the same run. They share one throw-away stack (the `test`
  * instance: do not run beside `pnpm test`). Not part of the test suite.
  */
 import { startEphemeralStack } from '../packages/stack/src/ephemeral.ts';
 import { gatewayBench } from './gateway.ts';
+import { pwaBench } from './pwa.ts';
 import { vouchersBench } from './vouchers.ts';
 
-const BENCHES = { gateway: gatewayBench, vouchers: vouchersBench } as const;
+const BENCHES = { gateway: gatewayBench, vouchers: vouchersBench, pwa: pwaBench } as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
   const names = (asked.length > 0 ? asked : Object.keys(BENCHES)) as (keyof typeof BENCHES)[];
-  const stack = await startEphemeralStack({ withApps: false, log: (line) => console.log(`[bench] ${line}`) });
+  const stack = await startEphemeralStack({
+    withApps: names.includes('pwa'),
+    log: (line) => console.log(`[bench] ${line}`),
+  });
   try {
     for (const name of names) {
       console.log(`\n══ ${name} ══`);

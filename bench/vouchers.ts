@@ -52,7 +52,7 @@ async function load(count: number, concurrency: number, job: (i: number) => Prom
   return { throughput: (count / wall) * 1000, p50: at(0.5), p99: at(0.99) };
 }
 
-async function sentVouchers(sql: postgres.Sql, count: number): Promise<string[]> {
+export async function sentVouchers(sql: postgres.Sql, count: number): Promise<string[]> {
   const rows = await sql<{ code5: string }[]>`
     with made as (
       insert into public.vouchers (user_id, amount, issued_at)

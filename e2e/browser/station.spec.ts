@@ -171,7 +171,52 @@ test.describe('station app: redeeming', () => {
   });
 });
 
+test.describe('station app: keyboard', () => {
+  test('a typed code is checked with Enter and redeemed with Enter, no pointer needed', async ({ page }) => {
+    const voucher = await makeVoucher(sql, { amount: 4200 });
+    await signInStation(page);
+    await page.getByLabel('Character 1 of 5').focus();
+    await page.keyboard.type(voucher.code5.toLowerCase());
+    await expect(page.getByLabel('Character 5 of 5')).toHaveValue(voucher.code5.slice(4));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('amount')).toHaveText('4,200 RWF');
+    await page.keyboard.press('Enter'); // the Redeem button has the focus
+    await expect(page.getByTestId('outcome-success')).toBeVisible();
+    expect((await voucherState(voucher.id))?.status).toBe('redeemed');
+  });
+});
+
 test.describe('station app: offline', () => {
+  test('offline limits from the station config refuse one more with a clear message and queue nothing', async ({
+    page,
+    context,
+  }) => {
+    const [first, second] = [await makeVoucher(sql), await makeVoucher(sql)];
+    const [before] = await sql<
+      { value: Record<string, number> }[]
+    >`select value from public.settings where key = 'redemption'`;
+    await sql`update public.settings set value = value || '{"offline_max_count": 1}' where key = 'redemption'`;
+    try {
+      await signInStation(page);
+      await context.setOffline(true);
+      await typeCode(page, first.code5);
+      await redeemButton(page, 'Redeem').click();
+      await expect(page.getByTestId('outcome-queued')).toBeVisible();
+      await page.getByRole('button', { name: 'Next voucher' }).click();
+
+      await typeCode(page, second.code5);
+      await redeemButton(page, 'Redeem').click();
+      await expect(page.getByTestId('refusal-reason')).toHaveText(
+        'Offline limit reached: the queue holds its maximum of 1. Go online to sync first.',
+      );
+      expect(await outboxCount(page)).toBe(1);
+      await context.setOffline(false);
+      await expect(badge(page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
+    } finally {
+      await sql`update public.settings set value = ${sql.json(before?.value ?? {})} where key = 'redemption'`;
+    }
+  });
+
   test('three redemptions offline (two scanned, one typed) survive a reload and a reopen, then sync exactly once', async ({
     page,
     context,

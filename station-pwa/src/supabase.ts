@@ -1,6 +1,9 @@
-import { createAppClient } from '@easymo/client';
+import { createAuthFunctionsClient } from '@easymo/client';
 
 export const STORAGE_KEY = 'easymo-station-auth';
 
-/** The station app's supabase-js client; the operator's session survives reloads. */
-export const supabase = createAppClient(import.meta.env, STORAGE_KEY);
+/**
+ * The station's client: auth and edge functions only (the PWA never reads tables or
+ * storage directly); the operator's session survives reloads.
+ */
+export const supabase = createAuthFunctionsClient(import.meta.env, STORAGE_KEY);

@@ -3,7 +3,7 @@
  * API's error code (see packages/contracts/src/errors.ts); a 2xx body is checked
  * against the operation's response contract before the app sees it.
  */
-import { FunctionsFetchError, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
+import { FunctionsFetchError, FunctionsHttpError, type FunctionsClient } from '@supabase/functions-js';
 import type { z } from 'zod';
 
 export class ApiError extends Error {
@@ -23,7 +23,7 @@ export class ApiError extends Error {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function callFunction<T extends z.ZodType>(
-  supabase: SupabaseClient,
+  supabase: { functions: Pick<FunctionsClient, 'invoke'> },
   path: string,
   response: T,
   options: { method?: Method; body?: unknown } = {},

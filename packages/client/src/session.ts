@@ -1,9 +1,11 @@
 /** The current auth session as React state, following supabase-js's auth events. */
-import type { Session, SupabaseClient } from '@supabase/supabase-js';
+import type { GoTrueClient, Session } from '@supabase/auth-js';
 import { useEffect, useState } from 'react';
 
 /** `undefined` while the stored session is being read, then a session or null. */
-export function useSession(supabase: SupabaseClient): Session | null | undefined {
+export function useSession(supabase: {
+  auth: Pick<GoTrueClient, 'getSession' | 'onAuthStateChange'>;
+}): Session | null | undefined {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   useEffect(() => {
     let active = true;

@@ -1,8 +1,8 @@
 /** Email + password sign-in state for a form: busy flag and a message people can act on. */
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { GoTrueClient } from '@supabase/auth-js';
 import { useState } from 'react';
 
-export function usePasswordSignIn(supabase: SupabaseClient) {
+export function usePasswordSignIn(supabase: { auth: Pick<GoTrueClient, 'signInWithPassword'> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

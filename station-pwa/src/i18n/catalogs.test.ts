@@ -44,7 +44,10 @@ describe('the Kinyarwanda review document', () => {
     const { readFileSync } = await import('node:fs');
     const doc = readFileSync(new URL('../../../docs/i18n/kinyarwanda-review.md', import.meta.url), 'utf8');
     const listed = new Map(
-      [...doc.matchAll(/^\| `(\w+)` \| .*? \| (.*?) \| .*\|$/gm)].map((m) => [m[1], m[2]?.replace(/\\\|/g, '|')]),
+      [...doc.matchAll(/^\| `(\w+)` +\| (?:[^|\\]|\\.)*\| ((?:[^|\\]|\\.)*)\|/gm)].map((m) => [
+        m[1],
+        m[2]?.trim().replace(/\\\|/g, '|'),
+      ]),
     );
     for (const key of Object.keys(en) as MessageKey[]) {
       expect(listed.get(key), key).toBe(CATALOGS.rw[key]);

@@ -72,7 +72,7 @@ export const en = {
   reason_invalid_request: 'The server refused this request.',
   reason_forbidden: 'This account does not operate a station.',
   reason_unknown: 'Something went wrong. Try again.',
-  limit_max_count: 'Offline limit reached: {max} redemptions are waiting. Go online to sync first.',
+  limit_max_count: 'Offline limit reached: the queue holds its maximum of {max}. Go online to sync first.',
   limit_max_total: 'Offline limit reached: more than {max} would be waiting. Go online to sync first.',
   limit_max_age: 'Redemptions have waited offline too long. Go online to sync first.',
   no_config: 'This device has not loaded its station yet. Connect once to start.',
@@ -175,7 +175,8 @@ export const fr: Catalog = {
   reason_invalid_request: 'Le serveur a refusé cette demande.',
   reason_forbidden: 'Ce compte n’opère aucune station.',
   reason_unknown: 'Une erreur est survenue. Réessayez.',
-  limit_max_count: 'Limite hors ligne atteinte : {max} encaissements en attente. Passez en ligne pour synchroniser.',
+  limit_max_count:
+    'Limite hors ligne atteinte : la file contient son maximum de {max}. Passez en ligne pour synchroniser.',
   limit_max_total: 'Limite hors ligne atteinte : plus de {max} seraient en attente. Passez en ligne pour synchroniser.',
   limit_max_age: 'Des encaissements attendent hors ligne depuis trop longtemps. Passez en ligne pour synchroniser.',
   no_config: 'Cet appareil n’a pas encore chargé sa station. Connectez-vous une fois pour commencer.',
