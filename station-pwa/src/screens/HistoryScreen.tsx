@@ -15,7 +15,7 @@ import { fetchHistory } from '../station/api.ts';
 type Item = { key: string; code5: string; amount: number | null; at: string; offline: boolean; ok: boolean };
 
 /** Midnight in Kigali (UTC+2, no DST) as epoch ms. */
-function startOfKigaliDay(now = Date.now()): number {
+export function startOfKigaliDay(now = Date.now()): number {
   const offset = 2 * 3600_000;
   return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
 }

@@ -1,10 +1,11 @@
 /** The outbox as the operator sees it: waiting rows, and refusals that need a look. */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { attentionRows, dismissAttention, pendingRows } from '../db/outbox.ts';
+import { attentionRows, dismissAttention, pendingRows, syncedSince } from '../db/outbox.ts';
 import { db, type OutboxRow } from '../db/station-db.ts';
 import { useNow } from '../hooks.ts';
 import { formatAge, formatTime } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { startOfKigaliDay } from './HistoryScreen.tsx';
 import { reasonText } from './reasons.ts';
 
 export function QueueScreen({
@@ -21,6 +22,8 @@ export function QueueScreen({
   const now = useNow();
   const pending = useLiveQuery(() => pendingRows(db), [], undefined);
   const attention = useLiveQuery(() => attentionRows(db), [], undefined);
+  const since = startOfKigaliDay(now);
+  const synced = useLiveQuery(() => syncedSince(db, since), [since], []);
   if (!pending || !attention) return <p aria-busy="true">{t('loading')}</p>;
 
   const describe = (row: OutboxRow) => (
@@ -72,6 +75,18 @@ export function QueueScreen({
               <li key={row.id} data-code={row.code5}>
                 {describe(row)}
                 <span className="muted"> · {formatAge(now - row.created_at)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {synced.length > 0 && (
+        <>
+          <h3>{t('queue_synced')}</h3>
+          <ul className="rows" data-testid="synced-list">
+            {synced.slice(0, 50).map((row) => (
+              <li key={row.id} data-code={row.code5}>
+                {describe({ ...row, amount: row.redemption?.amount ?? row.amount })}
               </li>
             ))}
           </ul>
