@@ -4,6 +4,7 @@
  * reconnect, conflicts, forged codes, an access token that expired while offline).
  */
 import { webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import type postgres from 'postgres';
 import { parseVoucherToken, signVoucherToken } from '../../packages/domain/src/voucher-token.ts';
@@ -210,8 +211,21 @@ test.describe('station app: offline', () => {
         'Offline limit reached: the queue holds its maximum of 1. Go online to sync first.',
       );
       expect(await outboxCount(page)).toBe(1);
+
+      // Signing out would strand the waiting row: blocked, with the queue as a file instead.
+      await page.getByRole('button', { name: 'Next voucher' }).click();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect(page.getByRole('alert')).toContainText('Not synced yet: 1.');
+      await expect(page.getByRole('button', { name: 'Sign out' })).toBeDisabled();
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export the queue (file)' }).click();
+      const file = await (await download).path();
+      const exported = JSON.parse(readFileSync(file, 'utf8')) as { rows: { code5: string; state: string }[] };
+      expect(exported.rows.map((r) => [r.code5, r.state])).toEqual([[first.code5, 'pending']]);
+
       await context.setOffline(false);
       await expect(badge(page)).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
+      await expect(page.getByRole('button', { name: 'Sign out' })).toBeEnabled();
     } finally {
       await sql`update public.settings set value = ${sql.json(before?.value ?? {})} where key = 'redemption'`;
     }

@@ -96,7 +96,7 @@ export const en = {
   station: 'Station',
   operator: 'Operator',
   sign_out: 'Sign out',
-  sign_out_blocked: '{count} redemptions have not synced. Sync them before signing out, or export them.',
+  sign_out_blocked: 'Not synced yet: {count}. Sync before signing out, or export the queue.',
   export_queue: 'Export the queue (file)',
   update_ready: 'A new version is ready.',
   update_now: 'Update',
