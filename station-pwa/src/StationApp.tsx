@@ -4,7 +4,7 @@
  */
 import type { TStationConfig } from '@easymo/contracts';
 import { offlineRefusal } from '@easymo/domain';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CodeEntry } from './components/CodeEntry.tsx';
 import { SyncBadge } from './components/SyncBadge.tsx';
 import { UpdatePrompt } from './components/UpdatePrompt.tsx';
@@ -45,6 +45,8 @@ export function StationApp({ operator }: { operator: Operator }) {
   const [flow, setFlow] = useState<Flow>({ step: 'idle' });
   const [syncing, setSyncing] = useState(false);
   const [lastSync, setLastSync] = useState<SyncReport | undefined>();
+  // A second tap before the button disables must not queue a second row (another key).
+  const redeeming = useRef(false);
 
   // The config: the cached copy at once, then the server's when reachable.
   useEffect(() => {
@@ -94,7 +96,16 @@ export function StationApp({ operator }: { operator: Operator }) {
   }
 
   async function redeem() {
-    if (flow.step !== 'voucher' || !config) return;
+    if (flow.step !== 'voucher' || !config || redeeming.current) return;
+    redeeming.current = true;
+    try {
+      await redeemShown(flow, config);
+    } finally {
+      redeeming.current = false;
+    }
+  }
+
+  async function redeemShown(flow: Extract<Flow, { step: 'voucher' }>, config: TStationConfig) {
     const { presented, capturedAt, judgement } = flow;
     setFlow({ ...flow, step: 'redeeming' });
     const offline = judgement.kind !== 'online';

@@ -28,6 +28,10 @@ export function useUpdateReady(): boolean {
 }
 
 export function applyUpdate(): void {
+  // workbox-window reloads only for updates it found itself at registration; one the
+  // browser found later (the usual case on a tablet left open all day) takes control
+  // without a reload. Reload when the new worker takes over, whoever found it.
+  navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
   void updateServiceWorker(true);
 }
 

@@ -69,13 +69,25 @@ export async function startApps(
         options.mode === 'dev'
           ? [viteBin(appDir), '--host', '127.0.0.1', '--port', port, '--strictPort']
           : [viteBin(appDir), 'preview', '--host', '127.0.0.1', '--port', port, '--strictPort'];
-      const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, ...args], {
-        cwd: appDir,
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      await waitForLine(child, app, /Local:|http:\/\/127\.0\.0\.1/, options.log);
+      // Our ports sit inside Linux's ephemeral range, so a passing outgoing connection can
+      // hold one for a moment: a busy port is tried again, a few times, before giving up.
+      for (let attempt = 1; ; attempt++) {
+        const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, ...args], {
+          cwd: appDir,
+          env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        children.push(child);
+        try {
+          await waitForLine(child, app, /Local:|http:\/\/127\.0\.0\.1/, options.log);
+          break;
+        } catch (error) {
+          if (!(error instanceof PortBusyError) || attempt === PORT_ATTEMPTS) throw error;
+          children.pop();
+          options.log(`${app}: port ${port} is busy, trying again (${attempt}/${PORT_ATTEMPTS})`);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
     }
   } catch (error) {
     await Promise.all(children.map((c) => terminate(c)));
@@ -88,13 +100,19 @@ export async function startApps(
   };
 }
 
+const PORT_ATTEMPTS = 5;
+
+class PortBusyError extends StackError {}
+
 function waitForLine(child: ChildProcess, name: string, pattern: RegExp, log: Log): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new StackError(`${name} did not start within 60s`)), 60_000);
+    let portBusy = false;
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         log(`[${name}] ${line}`);
+        if (/Port \d+ is already in use/.test(line)) portBusy = true;
         if (pattern.test(line)) {
           clearTimeout(timer);
           resolve();
@@ -105,7 +123,8 @@ function waitForLine(child: ChildProcess, name: string, pattern: RegExp, log: Lo
     child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new StackError(`${name} exited with code ${code} during start`));
+      const message = `${name} exited with code ${code} during start`;
+      reject(portBusy ? new PortBusyError(`${message}: its port is in use`) : new StackError(message));
     });
   });
 }
