@@ -19,7 +19,7 @@ import type { Operator } from './session.ts';
 import { VoucherScreen } from './screens/VoucherScreen.tsx';
 import { fetchConfig, isNetworkError, lookup, syncTransport } from './station/api.ts';
 import { cachedConfig, saveConfig } from './station/config.ts';
-import { judgePresented, type Judgement, type Presented } from './station/judge.ts';
+import { judgePresented, shownFacts, type Presented, type Shown } from './station/judge.ts';
 import { SyncRunner, type SyncReport } from './sync/sync-engine.ts';
 
 const ScanScreen = lazy(() => import('./screens/ScanScreen.tsx'));
@@ -29,8 +29,8 @@ type Flow =
   | { step: 'idle' }
   | { step: 'scan' }
   | { step: 'checking' }
-  | { step: 'voucher'; presented: Presented; capturedAt: string; judgement: Exclude<Judgement, { kind: 'refused' }> }
-  | { step: 'redeeming'; presented: Presented; capturedAt: string; judgement: Exclude<Judgement, { kind: 'refused' }> }
+  | { step: 'voucher'; presented: Presented; capturedAt: string; judgement: Shown }
+  | { step: 'redeeming'; presented: Presented; capturedAt: string; judgement: Shown }
   | { step: 'outcome'; outcome: Outcome };
 
 /** What the scanned QR holds: a voucher token (checked on the device before anything else). */
@@ -109,18 +109,7 @@ export function StationApp({ operator }: { operator: Operator }) {
     const { presented, capturedAt, judgement } = flow;
     setFlow({ ...flow, step: 'redeeming' });
     const offline = judgement.kind !== 'online';
-    const amount =
-      judgement.kind === 'online'
-        ? judgement.voucher.amount
-        : judgement.kind === 'offline_verified'
-          ? judgement.claims.amount
-          : null;
-    const code5 =
-      judgement.kind === 'online'
-        ? judgement.voucher.code5
-        : judgement.kind === 'offline_verified'
-          ? judgement.claims.code5
-          : judgement.code5;
+    const { code5, amount } = shownFacts(judgement);
     if (offline) {
       const refusal = offlineRefusal(await pendingRows(db), amount, config.offline, new Date());
       if (refusal) {

@@ -34,3 +34,9 @@ export function formatAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
 }
+
+/** Midnight in Kigali (UTC+2, no DST) as epoch ms: where "today" starts for a station. */
+export function startOfKigaliDay(now = Date.now()): number {
+  const offset = 2 * 3600_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}

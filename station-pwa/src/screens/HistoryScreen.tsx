@@ -8,17 +8,11 @@ import { useEffect, useState } from 'react';
 import { syncedSince } from '../db/outbox.ts';
 import { db } from '../db/station-db.ts';
 import { useOnline } from '../hooks.ts';
-import { formatTime } from '../i18n/format.ts';
+import { formatTime, startOfKigaliDay } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { fetchHistory } from '../station/api.ts';
 
 type Item = { key: string; code5: string; amount: number | null; at: string; offline: boolean; ok: boolean };
-
-/** Midnight in Kigali (UTC+2, no DST) as epoch ms. */
-export function startOfKigaliDay(now = Date.now()): number {
-  const offset = 2 * 3600_000;
-  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
-}
 
 export function HistoryScreen() {
   const { t, rwf, language } = useI18n();

@@ -3,9 +3,8 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { attentionRows, dismissAttention, pendingRows, syncedSince } from '../db/outbox.ts';
 import { db, type OutboxRow } from '../db/station-db.ts';
 import { useNow } from '../hooks.ts';
-import { formatAge, formatTime } from '../i18n/format.ts';
+import { formatAge, formatTime, startOfKigaliDay } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { startOfKigaliDay } from './HistoryScreen.tsx';
 import { reasonText } from './reasons.ts';
 
 export function QueueScreen({

@@ -3,9 +3,7 @@ import type { VoucherStatus } from '@easymo/domain';
 import { formatDateTime } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/catalogs.ts';
-import type { Judgement } from '../station/judge.ts';
-
-type Shown = Exclude<Judgement, { kind: 'refused' }>;
+import { shownFacts, type Shown } from '../station/judge.ts';
 
 export function VoucherScreen({
   judgement,
@@ -19,27 +17,18 @@ export function VoucherScreen({
   onCancel: () => void;
 }) {
   const { t, rwf, language } = useI18n();
-  let code: string;
-  let amount: number | null = null;
-  let expires: string | null = null;
-  let status: VoucherStatus | undefined;
-  let masked: string | undefined;
-  let note: string | undefined;
-  let redeemable = true;
-  if (judgement.kind === 'online') {
-    const v = judgement.voucher;
-    ({ code5: code, amount, expires_at: expires, status, masked_msisdn: masked } = v);
-    redeemable = v.redeemable;
-    if (!v.redeemable && v.reason === 'already_redeemed') note = t('redeemed_here_already');
-  } else if (judgement.kind === 'offline_verified') {
-    code = judgement.claims.code5;
-    amount = judgement.claims.amount;
-    expires = judgement.claims.expiresAt?.toISOString() ?? null;
-    note = t('verified_offline');
-  } else {
-    code = judgement.code5;
-    note = t('unverified_offline');
-  }
+  const { code5: code, amount, expiresAt: expires } = shownFacts(judgement);
+  const online = judgement.kind === 'online' ? judgement.voucher : undefined;
+  const status: VoucherStatus | undefined = online?.status;
+  const masked = online?.masked_msisdn;
+  const redeemable = online?.redeemable ?? true;
+  const note = online
+    ? online.reason === 'already_redeemed'
+      ? t('redeemed_here_already')
+      : undefined
+    : judgement.kind === 'offline_verified'
+      ? t('verified_offline')
+      : t('unverified_offline');
 
   return (
     <section className="voucher" aria-labelledby="voucher-title">

@@ -27,6 +27,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** A voucher the display can show (and the operator may redeem). */
+export type Shown = Exclude<Judgement, { kind: 'refused' }>;
+
+/** What is known of a shown voucher: from the server, from its signed token, or only its typed code. */
+export function shownFacts(shown: Shown): { code5: string; amount: number | null; expiresAt: string | null } {
+  switch (shown.kind) {
+    case 'online':
+      return { code5: shown.voucher.code5, amount: shown.voucher.amount, expiresAt: shown.voucher.expires_at };
+    case 'offline_verified':
+      return {
+        code5: shown.claims.code5,
+        amount: shown.claims.amount,
+        expiresAt: shown.claims.expiresAt?.toISOString() ?? null,
+      };
+    case 'offline_unverified':
+      return { code5: shown.code5, amount: null, expiresAt: null };
+  }
+}
+
 const keys = new Map<string, Promise<CryptoKey>>();
 function verifyingKey(config: TStationConfig): Promise<CryptoKey> {
   const id = `${config.qr_public_key.x}.${config.qr_public_key.y}`;
@@ -52,15 +71,16 @@ export async function judgePresented(
     if (claims.stationScope && claims.stationScope !== config.station.id)
       return { kind: 'refused', reason: 'wrong_station' };
   }
-  try {
-    // Known offline: no request (it could wait on a token refresh that cannot happen).
-    if (!navigator.onLine) throw new ApiError('network', 'offline', 0);
-    return { kind: 'online', voucher: await withTimeout(lookup(presented), LOOKUP_TIMEOUT_MS) };
-  } catch (error) {
-    if (!isNetworkError(error)) {
-      const api = error instanceof ApiError ? error : undefined;
-      const retry = api?.retryAfter;
-      return { kind: 'refused', reason: api?.code ?? 'unknown', ...(retry ? { retryAfterSeconds: retry } : {}) };
+  // Known offline: no request (it could wait on a token refresh that cannot happen).
+  if (navigator.onLine) {
+    try {
+      return { kind: 'online', voucher: await withTimeout(lookup(presented), LOOKUP_TIMEOUT_MS) };
+    } catch (error) {
+      if (!isNetworkError(error)) {
+        const api = error instanceof ApiError ? error : undefined;
+        const retry = api?.retryAfter;
+        return { kind: 'refused', reason: api?.code ?? 'unknown', ...(retry ? { retryAfterSeconds: retry } : {}) };
+      }
     }
   }
   if (claims) return { kind: 'offline_verified', claims };
