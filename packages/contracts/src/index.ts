@@ -9,3 +9,8 @@ export * from './vouchers/manage.ts';
 export * from './vouchers/voucher.ts';
 export * from './scheduler.ts';
 export * from './whatsapp/webhook.ts';
+export * from './admin/audit.ts';
+export * from './admin/dashboard.ts';
+export * from './admin/stations.ts';
+export * from './admin/users.ts';
+export * from './settings/settings.ts';

@@ -6,3 +6,4 @@ export * from './state-machines.ts';
 export * from './voucher-token.ts';
 export * from './voucher-csv.ts';
 export * from './station-outbox.ts';
+export * from './templates.ts';
