@@ -7,3 +7,4 @@ export * from './voucher-token.ts';
 export * from './voucher-csv.ts';
 export * from './station-outbox.ts';
 export * from './templates.ts';
+export * from './admin-permissions.ts';

@@ -1,0 +1,3 @@
+export function StationsPage() {
+  return <h1>Stations</h1>;
+}
