@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      // React components in Chromium (browser mode): admin-app/vitest.config.ts
+      'admin-app/vitest.config.ts',
       {
         test: {
           name: 'unit',

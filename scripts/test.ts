@@ -2,7 +2,8 @@
  * `pnpm test [suite…]`: every suite of the project, against a fresh stack of its own
  * (instance `test`: other ports and data dir than `pnpm dev`, so both can run at once).
  *
- *   unit       vitest: domain, contracts, stack internals, app components   (no stack)
+ *   unit       vitest: domain, contracts, stack internals, station logic    (no stack)
+ *   components vitest browser mode: admin-app React components in Chromium  (no stack)
  *   functions  Deno: type-check each function, load it from a copy holding only its
  *              module graph, and run supabase/functions/tests                  (no stack)
  *   lifecycle  vitest: `stack up|down|reset|dev` as processes, on an instance of its own
@@ -23,7 +24,7 @@ import { BROWSER_REQUIREMENTS, ensureSystemPackages } from '../packages/stack/sr
 import { checkFunctions } from './test-functions.ts';
 import { runPgProve } from './test-db.ts';
 
-const SUITES = ['unit', 'functions', 'lifecycle', 'db', 'api', 'browser'] as const;
+const SUITES = ['unit', 'components', 'functions', 'lifecycle', 'db', 'api', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 const NEEDS_STACK: Suite[] = ['db', 'api', 'browser'];
 
@@ -107,6 +108,8 @@ async function runSuite(suite: Suite, env: NodeJS.ProcessEnv): Promise<Omit<Suit
   switch (suite) {
     case 'unit':
       return vitest('unit', env);
+    case 'components':
+      return vitest('components', env);
     case 'functions':
       return checkFunctions(root, reportDir);
     case 'lifecycle':
@@ -138,7 +141,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   try {
-    if (suites.includes('browser')) ensureSystemPackages(BROWSER_REQUIREMENTS, log);
+    if (suites.includes('browser') || suites.includes('components')) ensureSystemPackages(BROWSER_REQUIREMENTS, log);
     for (const suite of suites) {
       if (interrupted) break;
       const started = Date.now();
