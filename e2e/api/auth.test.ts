@@ -252,6 +252,61 @@ describe('admin API (service role)', () => {
     await expect(signIn(renamed, 'a-good-password')).resolves.toBeTruthy();
   });
 
+  it('invites by email (inviteUserByEmail): an unconfirmed account without a password, with the given metadata', async () => {
+    const admin = serviceClient().auth.admin;
+    const address = `Invited-${Date.now()}@easymo.test`;
+    const { data, error } = await admin.inviteUserByEmail(address, { data: { full_name: 'Ines Invited' } });
+    expect(error).toBeNull();
+    const user = data.user;
+    expect(user).toMatchObject({
+      email: address.toLowerCase(),
+      aud: 'authenticated',
+      role: 'authenticated',
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: { full_name: 'Ines Invited' },
+    });
+    expect(user?.invited_at).toEqual(expect.any(String));
+    expect(user?.confirmation_sent_at).toEqual(expect.any(String));
+    expect(user?.email_confirmed_at).toBeUndefined();
+    expect(user?.identities?.map((i) => i.provider)).toEqual(['email']);
+    const [row] =
+      await sql`select encrypted_password, email_confirmed_at, confirmation_token from auth.users where id = ${user?.id ?? ''}`;
+    expect(row).toMatchObject({ encrypted_password: '', email_confirmed_at: null });
+    expect(row?.confirmation_token).toMatch(/^[0-9a-f]{56}$/);
+    await expect(signIn(address, '')).rejects.toThrow();
+
+    // Not yet accepted: a second invite sends it again to the same account.
+    const again = await admin.inviteUserByEmail(address.toLowerCase());
+    expect(again.error).toBeNull();
+    expect(again.data.user?.id).toBe(user?.id);
+    expect(Date.parse(again.data.user?.invited_at ?? '')).toBeGreaterThanOrEqual(Date.parse(user?.invited_at ?? ''));
+
+    // Accepted (confirmed): inviting the address again is email_exists.
+    await admin.updateUserById(user?.id ?? '', { email_confirm: true, password: 'accepted-password' });
+    await expect(signIn(address.toLowerCase(), 'accepted-password')).resolves.toBeTruthy();
+    const taken = await admin.inviteUserByEmail(address);
+    expect(taken.error).toMatchObject({ status: 422, code: 'email_exists' });
+
+    const invalid = await admin.inviteUserByEmail('not-an-email');
+    expect(invalid.error).toMatchObject({ status: 400, code: 'validation_failed' });
+    const empty = await admin.inviteUserByEmail('');
+    expect(empty.error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      message: 'An email address is required',
+    });
+  });
+
+  it('refuses invites to anyone but the service role', async () => {
+    const address = `not-invited-${Date.now()}@easymo.test`;
+    const { client } = await signIn(DEMO.admin);
+    const asAdmin = await client.auth.admin.inviteUserByEmail(address);
+    expect(asAdmin.error).toMatchObject({ status: 403, code: 'not_admin' });
+    const anon = await anonClient().auth.admin.inviteUserByEmail(address);
+    expect(anon.error).toMatchObject({ status: 403, code: 'not_admin' });
+    expect(await sql`select 1 from auth.users where email = ${address}`).toHaveLength(0);
+  });
+
   it('refuses the admin API to anyone but the service role', async () => {
     const { client } = await signIn(DEMO.admin);
     const {

@@ -8,7 +8,21 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZAuditQuery } from '../../packages/contracts/src/admin/audit.ts';
+import {
+  ZAssignOperatorRequest,
+  ZCreateStationRequest,
+  ZListStationsQuery,
+  ZUpdateStationRequest,
+} from '../../packages/contracts/src/admin/stations.ts';
+import { ZInviteAdminRequest, ZSetRolesRequest } from '../../packages/contracts/src/admin/users.ts';
 import { ERROR_STATUS, ZErrorBody } from '../../packages/contracts/src/errors.ts';
+import {
+  EDITABLE_SETTINGS,
+  ZOptOutRequest,
+  ZPutSettingRequest,
+  type EditableSettingKey,
+} from '../../packages/contracts/src/settings/settings.ts';
 import { ZSchedulerTickRequest } from '../../packages/contracts/src/scheduler.ts';
 import {
   ZHistoryQuery,
@@ -316,9 +330,11 @@ function rawBody(): { body: string | Bytes; note: string } {
 
 type Caller = 'admin' | 'operator' | 'service' | 'none';
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 interface Case {
   route: string;
-  method: 'GET' | 'POST';
+  method: Method;
   path: string;
   caller: Caller;
   body?: string | Bytes;
@@ -356,6 +372,10 @@ function judgeJson<T>(body: string | Bytes, schema: Schema<T>): { refused: true 
 interface Fixtures {
   voucherIds: string[];
   stations: Map<string, string>;
+  /** Every station, active or not. */
+  stationIds: string[];
+  /** Accounts: admins and operators. */
+  accountIds: string[];
 }
 
 const future = '2099-06-30T12:00:00Z';
@@ -674,6 +694,180 @@ const tickSpec: BodySpec = {
   required: [],
 };
 
+// Admin panel bodies (stations, operators, settings, opt-outs, users).
+
+const goodLocation = () => ({ latitude: -1.9 - rng() / 10, longitude: 30 + rng() / 10 });
+const BAD_LOCATIONS = [
+  { latitude: 91, longitude: 0 },
+  { latitude: -90.0001, longitude: 0 },
+  { latitude: 0, longitude: 180.5 },
+  { latitude: 0 },
+  { longitude: 30 },
+  { latitude: '1', longitude: '2' },
+  { latitude: 0, longitude: 0, altitude: 10 },
+  { lat: -1.9, lng: 30 },
+  [30, -1.9],
+  'POINT(30 -1.9)',
+  { latitude: new Raw('1e309'), longitude: 0 },
+  { latitude: null, longitude: null },
+];
+const BAD_ENGENCODES = ['', 'K', 'KGL KCY', 'KGL_KCY', 'kgl/kcy', 'É-01', 'X'.repeat(33), 42, null, ['KGL-1'], ...SQL];
+const stationFields: BodySpec['fields'] = {
+  name: () => pick(['', '   ', 'x'.repeat(121), 42, null, [], {}, true]),
+  engencode: () => pick(BAD_ENGENCODES),
+  owner_contact: () => pick(['call me', '+1', '0', 250788123456, '', {}, '📞', ...SQL]),
+  location: () => pick(BAD_LOCATIONS),
+  status: () => pick(['', 'closed', 'ACTIVE', 'open', 1, true, null]),
+};
+
+const createStationSpec: BodySpec = {
+  bases: () => [
+    { name: `Fuzz ${hex(4)}`, engencode: `FZ-${hex(6).toUpperCase()}` },
+    {
+      name: `Fuzz ${hex(4)}`,
+      engencode: `FZ-${hex(6).toUpperCase()}`,
+      owner_contact: goodMsisdn(),
+      location: goodLocation(),
+      status: 'inactive',
+    },
+  ],
+  fields: stationFields,
+  required: ['name', 'engencode'],
+};
+
+const updateStationSpec: BodySpec = {
+  bases: () => [{ name: `Fuzz ${hex(4)}` }, { location: goodLocation(), status: 'active' }, { owner_contact: null }],
+  fields: stationFields,
+  required: [],
+  extra: [() => ({ body: () => ({}), note: 'an empty patch' })],
+};
+
+const assignSpec: BodySpec = {
+  bases: () => [{ email: 'operator2@easymo.test' }, { email: 'operator2@easymo.test', move: true }],
+  fields: {
+    email: () => pick(['', 'operator', '@easymo.test', 'a@b', 'a b@easymo.test', 42, null, [], ...SQL]),
+    move: () => pick(['true', 1, 0, null, 'yes', [], {}]),
+  },
+  required: ['email'],
+};
+
+const optOutSpec: BodySpec = {
+  bases: () => [{ msisdn: goodMsisdn() }, { msisdn: `0${goodMsisdn().slice(4)}` }],
+  fields: {
+    msisdn: () =>
+      pick([
+        '',
+        'abc',
+        '+',
+        '+1',
+        '0'.repeat(40),
+        250788123456,
+        null,
+        [],
+        {},
+        '📞📞📞',
+        '+250788123456'.repeat(3),
+        ...SQL,
+      ]),
+  },
+  required: ['msisdn'],
+};
+
+const SETTING_VALUES: Record<EditableSettingKey, { good: () => unknown; bad: unknown[] }> = {
+  quiet_hours: {
+    good: () => ({ rw: { start: '22:00', end: '06:00' } }),
+    bad: [
+      { rw: { start: '24:00', end: '06:00' } },
+      { rw: { start: '22:00', end: '22:00' } },
+      { xx: { start: '22:00', end: '06:00' } },
+      { RW: { start: '22:00', end: '06:00' } },
+      { rw: { start: '22:00' } },
+      { rw: { start: '9:00', end: '10:00' } },
+      { rw: { start: '22:00', end: '06:00', tz: 'UTC' } },
+      [],
+      'always',
+    ],
+  },
+  send_throttle: {
+    good: () => ({ whatsapp: { per_minute: int(100) } }),
+    bad: [
+      { whatsapp: { per_minute: -1 } },
+      { whatsapp: { per_minute: 60_001 } },
+      { whatsapp: { per_minute: 1.5 } },
+      { whatsapp: { per_minute: '60' } },
+      { whatsapp: {} },
+      { sms: { per_minute: 1 } },
+      { whatsapp: { per_minute: new Raw('1e309') } },
+    ],
+  },
+  templates: {
+    good: () => [
+      { id: 'fuzz', name: 'Fuzz', language: 'en', category: 'utility', body: 'Hi {{name}}', variables: ['name'] },
+    ],
+    bad: [
+      [{ id: 'fuzz', name: 'Fuzz', language: 'en', category: 'utility', body: 'Hi {{name}}', variables: [] }],
+      [{ id: 'Fuzz', name: 'Fuzz', language: 'en', category: 'utility', body: 'Hi', variables: [] }],
+      [{ id: 'fuzz', name: 'Fuzz', language: 'english', category: 'utility', body: 'Hi', variables: [] }],
+      [{ id: 'fuzz', name: 'Fuzz', language: 'en', category: 'spam', body: 'Hi', variables: [] }],
+      [{ id: 'fuzz', name: 'Fuzz', language: 'en', category: 'utility', body: '', variables: [] }],
+      [
+        { id: 'a', name: 'A', language: 'en', category: 'utility', body: 'Hi', variables: [] },
+        { id: 'a', name: 'B', language: 'en', category: 'utility', body: 'Yo', variables: [] },
+      ],
+      { id: 'fuzz' },
+    ],
+  },
+  revolut_link: {
+    good: () => ({ url: 'https://revolut.me/fuzz' }),
+    bad: [
+      { url: 'http://revolut.me/x' },
+      { url: 'https://revolut.me.evil.example/x' },
+      { url: 'https://revolut.me/' },
+      { url: 'javascript:alert(1)' },
+      { link: 'https://revolut.me/x' },
+      'https://revolut.me/x',
+    ],
+  },
+};
+
+function settingSpec(key: EditableSettingKey): BodySpec {
+  return {
+    bases: () => [{ value: SETTING_VALUES[key].good() }],
+    fields: { value: () => pick(SETTING_VALUES[key].bad) },
+    required: ['value'],
+  };
+}
+
+const ROLE_NAMES_BAD = ['', 'admin', 'SUPER_ADMIN', 'super admin', 'owner', 1, null, ['support'], ...SQL];
+const inviteSpec: BodySpec = {
+  bases: () => [
+    { email: `fuzz-${hex(8)}@easymo.test`, roles: ['readonly'] },
+    { email: `fuzz-${hex(8)}@easymo.test`, full_name: 'Fuzz Person', roles: ['support', 'data_ops'] },
+  ],
+  fields: {
+    email: () => pick(['', 'someone', '@easymo.test', 'a@b', 42, null, [], 'x'.repeat(300) + '@easymo.test', ...SQL]),
+    full_name: () => pick(['', '   ', 'x'.repeat(121), 42, null, []]),
+    roles: () =>
+      pick([
+        [],
+        'support',
+        null,
+        {},
+        [pick(ROLE_NAMES_BAD)],
+        ['support', 'readonly', 'data_ops', 'super_admin', 'support'],
+      ]),
+  },
+  required: ['email', 'roles'],
+};
+
+const setRolesSpec: BodySpec = {
+  bases: () => [{ roles: ['readonly'] }, { roles: ['support', 'data_ops'] }],
+  fields: {
+    roles: () => pick(['support', null, {}, [pick(ROLE_NAMES_BAD)], Array(5).fill('support'), [['support']]]),
+  },
+  required: ['roles'],
+};
+
 // Query strings: a valid query, then bad values, unknown keys, repeated keys, forged cursors.
 
 type Query = [string, string][];
@@ -814,6 +1008,61 @@ const historySpec: QuerySpec = {
   },
 };
 
+const stationsQuerySpec: QuerySpec = {
+  schema: ZListStationsQuery,
+  bases: () => [[], [['q', 'kacy']], [['status', 'active']]],
+  fields: {
+    q: () => pick(['', '   ', 'x'.repeat(65), '\t']),
+    status: () => pick(['', 'closed', 'ACTIVE', 'active,inactive', ...SQL]),
+  },
+};
+
+/** Audit cursors the function cannot decode (it gives out base64url of `a.<seq>`). */
+const AUDIT_FORGED_CURSORS = [
+  () => '!!!not base64!!!',
+  () => b64url('a.0'),
+  () => b64url('a.-1'),
+  () => b64url('a.01'),
+  () => b64url(`a.${'9'.repeat(19)}`),
+  () => b64url(`a.${int(1000)} `),
+  () => b64url(`["2026-01-01T00:00:00Z","${uuid()}"]`),
+  () => b64url(String(1 + int(1000))),
+  () => b64url(`b.${1 + int(1000)}`),
+];
+
+const auditQuerySpec: QuerySpec = {
+  schema: ZAuditQuery,
+  bases: () => [
+    [],
+    [['table', 'settings']],
+    [
+      ['actor', 'admin@easymo.test'],
+      ['action', 'update'],
+    ],
+    [['limit', '5']],
+  ],
+  fields: {
+    table: () => pick(['', 'auth.users', 'VOUCHERS', 'vouchers;', 'audit_log', ...SQL]),
+    actor: () => pick(['', '   ', 'x'.repeat(255)]),
+    action: () => pick(['', 'select', 'INSERT', 'truncate', 'insert,update']),
+    target_id: () => pick(['', '  ', 'x'.repeat(201)]),
+    from: () => pick(BAD_TIMESTAMPS),
+    to: () => pick(BAD_TIMESTAMPS),
+    limit: () => pick(['0', '201', '-1', '1.5', 'abc', '', 'NaN', '1e309', '10abc']),
+    cursor: () => 'c'.repeat(201 + int(2000)),
+  },
+  extra: [
+    () => {
+      const cursor = pick(AUDIT_FORGED_CURSORS)();
+      return {
+        query: (q) => [...q.filter(([k]) => k !== 'cursor'), ['cursor', cursor]],
+        note: `undecodable cursor ${short(cursor, 40)}`,
+        forged: cursor,
+      };
+    },
+  ],
+};
+
 function mutateQuery(spec: QuerySpec): { query: string; note: string; forgedCursor: boolean } {
   let pairs: Query = pick(spec.bases()).map(([k, v]) => [k, v]);
   const notes: string[] = [];
@@ -911,6 +1160,7 @@ function jsonCase(
   caller: Caller,
   spec: BodySpec,
   accepted: (body: string | Bytes) => boolean,
+  method: Method = 'POST',
 ): Case {
   for (let attempt = 0; attempt < 200; attempt++) {
     const { body, note } = chance(0.12)
@@ -921,7 +1171,7 @@ function jsonCase(
         })();
     if (accepted(body)) continue;
     const headers = chance(0.1) ? { 'content-type': pick(CONTENT_TYPES) } : undefined;
-    return { route, method: 'POST', path, caller, body, headers, note };
+    return { route, method, path, caller, body, headers, note };
   }
   throw new Error(`could not make a malformed body for ${route} (seed ${SEED})`);
 }
@@ -952,6 +1202,19 @@ const PER_ROUTE = {
   'GET station/history': 80,
   'POST scheduler/tick': 100,
   'POST whatsapp-webhook': 80,
+  'GET admin/stations': 40,
+  'POST admin/stations': 70,
+  'GET admin/stations/:id': 30,
+  'PATCH admin/stations/:id': 60,
+  'POST admin/stations/:id/operators': 50,
+  'DELETE admin/stations/:id/operators/:userId': 30,
+  'PUT admin/settings/:key': 80,
+  'POST admin/opt-outs': 40,
+  'POST admin/opt-outs/remove': 30,
+  'POST admin/opt-outs/check': 30,
+  'GET admin/audit': 70,
+  'POST admin/users/invite': 60,
+  'PUT admin/users/:id/roles': 50,
 } as const;
 type Route = keyof typeof PER_ROUTE;
 
@@ -1146,9 +1409,125 @@ function generate(fixtures: Fixtures): Case[] {
     };
   });
 
+  // Admin panel. Existing stations and accounts are targets too: the bodies are malformed,
+  // so nothing may happen to them. An assignment is never removed by an existing pair.
+  const stationId = () => (chance(0.4) ? pick(fixtures.stationIds) : chance(0.5) ? uuid() : badId());
+  const accountId = () => (chance(0.4) ? pick(fixtures.accountIds) : chance(0.5) ? uuid() : badId());
+  const accepts =
+    <T>(schema: Schema<T>) =>
+    (b: string | Bytes) =>
+      !judgeJson(b, schema).refused;
+  add('GET admin/stations', () => queryCase('GET admin/stations', 'admin/stations', 'admin', stationsQuerySpec));
+  add('POST admin/stations', () =>
+    jsonCase('POST admin/stations', 'admin/stations', 'admin', createStationSpec, accepts(ZCreateStationRequest)),
+  );
+  add('GET admin/stations/:id', () => {
+    const id = chance(0.3) ? uuid() : badId();
+    return {
+      route: 'GET admin/stations/:id',
+      method: 'GET',
+      path: `admin/stations/${pathId(id)}`,
+      caller: 'admin',
+      note: `id ${short(id, 60)}`,
+    };
+  });
+  add('PATCH admin/stations/:id', () => {
+    const id = stationId();
+    const c = jsonCase(
+      'PATCH admin/stations/:id',
+      `admin/stations/${pathId(id)}`,
+      'admin',
+      updateStationSpec,
+      accepts(ZUpdateStationRequest),
+      'PATCH',
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('POST admin/stations/:id/operators', () => {
+    const id = stationId();
+    const c = jsonCase(
+      'POST admin/stations/:id/operators',
+      `admin/stations/${pathId(id)}/operators`,
+      'admin',
+      assignSpec,
+      accepts(ZAssignOperatorRequest),
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('DELETE admin/stations/:id/operators/:userId', () => {
+    const id = stationId();
+    // Never an account that operates a station: only unknown ids and non-ids.
+    const user = chance(0.5) ? uuid() : badId();
+    return {
+      route: 'DELETE admin/stations/:id/operators/:userId',
+      method: 'DELETE',
+      path: `admin/stations/${pathId(id)}/operators/${pathId(user)}`,
+      caller: 'admin',
+      note: `station ${short(id, 40)}; user ${short(user, 40)}`,
+    };
+  });
+  add('PUT admin/settings/:key', () => {
+    const keys = Object.keys(EDITABLE_SETTINGS) as EditableSettingKey[];
+    if (chance(0.2)) {
+      // Not an editable setting: 404 whatever the body.
+      const key = pick([
+        'opt_out_list',
+        'redemption',
+        'unknown',
+        '__proto__',
+        'constructor',
+        'QUIET_HOURS',
+        ...BAD_IDS,
+      ]);
+      const body = encode({ value: chance(0.5) ? junk() : SETTING_VALUES.send_throttle.good() });
+      return {
+        route: 'PUT admin/settings/:key',
+        method: 'PUT',
+        path: `admin/settings/${pathId(key)}`,
+        caller: 'admin',
+        body,
+        expect: [404],
+        note: `key ${short(key, 40)}`,
+      };
+    }
+    const key = pick(keys);
+    const c = jsonCase(
+      'PUT admin/settings/:key',
+      `admin/settings/${key}`,
+      'admin',
+      settingSpec(key),
+      accepts(ZPutSettingRequest(key)),
+      'PUT',
+    );
+    return { ...c, note: `key ${key}; ${c.note}` };
+  });
+  for (const [route, path] of [
+    ['POST admin/opt-outs', 'admin/opt-outs'],
+    ['POST admin/opt-outs/remove', 'admin/opt-outs/remove'],
+    ['POST admin/opt-outs/check', 'admin/opt-outs/check'],
+  ] as const) {
+    add(route, () => jsonCase(route, path, 'admin', optOutSpec, accepts(ZOptOutRequest)));
+  }
+  add('GET admin/audit', () => queryCase('GET admin/audit', 'admin/audit', 'admin', auditQuerySpec));
+  add('POST admin/users/invite', () =>
+    jsonCase('POST admin/users/invite', 'admin/users/invite', 'admin', inviteSpec, accepts(ZInviteAdminRequest)),
+  );
+  add('PUT admin/users/:id/roles', () => {
+    const id = accountId();
+    const c = jsonCase(
+      'PUT admin/users/:id/roles',
+      `admin/users/${pathId(id)}/roles`,
+      'admin',
+      setRolesSpec,
+      accepts(ZSetRolesRequest),
+      'PUT',
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+
   // Bodies over the size limit (refused before they are read).
   const oversize = 'x'.repeat(MAX_BODY_BYTES + 1);
-  const tooBig: [Route, string, Caller][] = [
+  const tooBig: [Route, string, Caller, Method?][] = [
     ['POST admin/vouchers', 'admin/vouchers', 'admin'],
     ['POST admin/vouchers/bulk', 'admin/vouchers/bulk', 'admin'],
     ['POST admin/vouchers/:id/void', `admin/vouchers/${fixtures.voucherIds[0] ?? uuid()}/void`, 'admin'],
@@ -1156,11 +1535,16 @@ function generate(fixtures: Fixtures): Case[] {
     ['POST station/redeem', 'station/redeem', 'operator'],
     ['POST station/sync', 'station/sync', 'operator'],
     ['POST scheduler/tick', 'scheduler/tick', 'service'],
+    ['POST admin/stations', 'admin/stations', 'admin'],
+    ['PATCH admin/stations/:id', `admin/stations/${fixtures.stationIds[0] ?? uuid()}`, 'admin', 'PATCH'],
+    ['PUT admin/settings/:key', 'admin/settings/templates', 'admin', 'PUT'],
+    ['POST admin/opt-outs', 'admin/opt-outs', 'admin'],
+    ['POST admin/users/invite', 'admin/users/invite', 'admin'],
   ];
-  for (const [route, path, caller] of tooBig) {
+  for (const [route, path, caller, method = 'POST'] of tooBig) {
     cases.push({
       route,
-      method: 'POST',
+      method,
       path,
       caller,
       body: oversize,
@@ -1281,15 +1665,20 @@ async function runAll<T, R>(
 // The database before and after.
 
 const TABLES = [
-  'vouchers',
-  'voucher_events',
-  'voucher_redemptions',
-  'users',
-  'voucher_bulk_jobs',
-  'voucher_send_queue',
-  'code_attempts',
-  'audit_log',
-  'settings',
+  'public.vouchers',
+  'public.voucher_events',
+  'public.voucher_redemptions',
+  'public.users',
+  'public.voucher_bulk_jobs',
+  'public.voucher_send_queue',
+  'public.code_attempts',
+  'public.audit_log',
+  'public.settings',
+  'public.stations',
+  'public.station_operators',
+  'public.admin_roles',
+  'auth.users',
+  'auth.identities',
 ] as const;
 
 const sql = db();
@@ -1299,7 +1688,7 @@ async function snapshot(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const table of TABLES) {
       const [row] = await tx.unsafe<{ n: number; md5: string | null }[]>(
-        `select count(*)::int as n, md5(string_agg(t::text, ',' order by t::text)) as md5 from public.${table} t`,
+        `select count(*)::int as n, md5(string_agg(t::text, ',' order by t::text)) as md5 from ${table} t`,
       );
       out[table] = `${row?.n ?? '?'} rows, md5 ${row?.md5 ?? '-'}`;
     }
@@ -1322,9 +1711,13 @@ describe(`fuzz (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
     const vouchers = await sql<{ id: string }[]>`select id from public.vouchers order by id limit 12`;
     const stations = await sql<{ engencode: string; id: string }[]>`
       select engencode, id from public.stations where status = 'active'`;
+    const allStations = await sql<{ id: string }[]>`select id from public.stations order by id`;
+    const accounts = await sql<{ id: string }[]>`select id from auth.users order by id`;
     cases = generate({
       voucherIds: vouchers.map((v) => v.id),
       stations: new Map(stations.map((s) => [s.engencode, s.id])),
+      stationIds: allStations.map((s) => s.id),
+      accountIds: accounts.map((a) => a.id),
     });
     before = await snapshot();
   });

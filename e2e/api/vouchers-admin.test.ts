@@ -12,6 +12,7 @@ import { db, DEMO, signIn } from '../support/stack.ts';
 import {
   allowSending,
   resetSending,
+  saveSendingSettings,
   call,
   DRIVER,
   eventually,
@@ -30,8 +31,10 @@ import {
 const sql = db();
 let admin: SupabaseClient;
 let dataops: SupabaseClient;
+let restoreSettings: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
+  restoreSettings = await saveSendingSettings(sql);
   [admin, dataops] = await Promise.all([
     signIn(DEMO.admin).then((s) => s.client),
     signIn(DEMO.dataops).then((s) => s.client),
@@ -42,8 +45,7 @@ beforeEach(async () => {
   await sandbox('POST', 'reset');
 });
 afterAll(async () => {
-  await sql`update public.settings set value = '{"rw": {"start": "22:00", "end": "06:00"}, "mt": {"start": "22:00", "end": "08:00"}}' where key = 'quiet_hours'`;
-  await sql`update public.settings set value = '{"whatsapp": {"per_minute": 60}}' where key = 'send_throttle'`;
+  await restoreSettings();
   await sql.end();
 });
 

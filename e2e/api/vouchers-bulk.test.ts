@@ -6,13 +6,24 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db, DEMO, signIn } from '../support/stack.ts';
-import { call, resetSending, freshMsisdn, sandbox, sandboxMessages, tick } from '../support/vouchers.ts';
+import {
+  call,
+  resetSending,
+  freshMsisdn,
+  sandbox,
+  sandboxMessages,
+  saveSendingSettings,
+  tick,
+} from '../support/vouchers.ts';
 
 const sql = db();
 let dataops: SupabaseClient;
 let dataopsId: string;
 
+let restoreSettings: () => Promise<void> = async () => undefined;
+
 beforeAll(async () => {
+  restoreSettings = await saveSendingSettings(sql);
   const session = await signIn(DEMO.dataops);
   dataops = session.client;
   dataopsId = session.session.user.id;
@@ -23,7 +34,10 @@ beforeEach(async () => {
   // Jobs other tests left behind would share the tick's time.
   await sql`update public.voucher_bulk_jobs set status = 'failed' where status in ('queued', 'running')`;
 });
-afterAll(() => sql.end());
+afterAll(async () => {
+  await restoreSettings();
+  await sql.end();
+});
 
 const bulk = (client: SupabaseClient, body: unknown) => call(client, 'POST', 'admin/vouchers/bulk', body);
 const counts = async () =>

@@ -31,7 +31,7 @@ export type Json = any;
  */
 export async function call(
   client: SupabaseClient | null,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Json; headers: Headers }> {
@@ -129,9 +129,24 @@ export async function resetSending(sql: postgres.Sql): Promise<void> {
 /** Sends go through whatever the clock says: no quiet hours, a throttle nobody reaches. */
 export async function allowSending(sql: postgres.Sql): Promise<void> {
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;
-  await sql`update public.settings set value = '{"whatsapp": {"per_minute": 100000}}' where key = 'send_throttle'`;
+  await sql`update public.settings set value = '{"whatsapp": {"per_minute": 60000}}' where key = 'send_throttle'`;
   await sql`update public.settings set value = '[]' where key = 'opt_out_list'`;
   await sql`delete from public.send_slots`;
+}
+
+/**
+ * The sending settings as they are now (quiet hours, throttle, opt-outs); the returned
+ * function puts them back, so a file that opens the gates for its sends leaves the
+ * settings as it found them for the files after it.
+ */
+export async function saveSendingSettings(sql: postgres.Sql): Promise<() => Promise<void>> {
+  const saved = await sql<{ key: string; value: postgres.JSONValue }[]>`
+    select key, value from public.settings where key in ('quiet_hours', 'send_throttle', 'opt_out_list')`;
+  return async () => {
+    for (const { key, value } of saved) {
+      await sql`update public.settings set value = ${sql.json(value)} where key = ${key} and value is distinct from ${sql.json(value)}`;
+    }
+  };
 }
 
 /** Forgets failed attempts, so one test's guesses do not lock out the next. */

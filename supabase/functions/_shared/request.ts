@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { ZUuid } from '../../../packages/contracts/src/fields.ts';
 import { UserError } from './errors.ts';
 
 /** Checks input against its contract: a mismatch is the caller's invalid_request, with zod's issues. */
@@ -68,4 +69,11 @@ export function queryParams<S extends z.ZodType>(c: Context, schema: S): z.outpu
   const repeated = Object.entries(all).find(([, values]) => values.length > 1);
   if (repeated) throw new UserError('invalid_request', `Give the query parameter ${repeated[0]} once`);
   return parseRequest(schema, c.req.query());
+}
+
+/** A path parameter that must be a UUID: anything else names nothing, so it is not_found with `message`. */
+export function uuidParam(c: Context, name: string, message: string): string {
+  const parsed = ZUuid.safeParse(c.req.param(name));
+  if (!parsed.success) throw new UserError('not_found', message);
+  return parsed.data;
 }

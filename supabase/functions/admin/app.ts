@@ -3,6 +3,11 @@ import { ZAdminMeResponse, type TAdminMeResponse } from '../../../packages/contr
 import { createFunctionApp } from '../_shared/app.ts';
 import { authenticateUser } from '../_shared/auth.ts';
 import { asCaller } from '../_shared/db.ts';
+import { auditRoutes } from './audit.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { settingsRoutes } from './settings.ts';
+import { stationRoutes } from './stations.ts';
+import { userRoutes } from './users.ts';
 import { voucherRoutes } from './vouchers.ts';
 
 export const app = createFunctionApp('admin');
@@ -23,3 +28,8 @@ app.get('/me', async (c) => {
 });
 
 voucherRoutes(app);
+dashboardRoutes(app);
+stationRoutes(app);
+settingsRoutes(app);
+auditRoutes(app);
+userRoutes(app);

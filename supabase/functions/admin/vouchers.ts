@@ -32,6 +32,7 @@ import { authenticateUser, type Caller } from '../_shared/auth.ts';
 import { asCaller, type Tx } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
 import { jsonBody, queryParams, rawBody } from '../_shared/request.ts';
+import { ISSUERS, requireRole } from '../_shared/roles.ts';
 import { signedUrl } from '../_shared/storage.ts';
 import {
   CARD_BUCKET,
@@ -43,21 +44,6 @@ import {
 } from '../_shared/voucher-card.ts';
 import { deliverVoucher } from '../_shared/voucher-delivery.ts';
 import { exportVouchersCsv, listVouchers, loadVoucher } from './voucher-queries.ts';
-
-const ISSUERS = ['super_admin', 'data_ops'];
-
-async function requireRole(tx: Tx, roles: string[] | 'any admin'): Promise<void> {
-  const [row] =
-    roles === 'any admin'
-      ? await tx<{ ok: boolean }[]>`select app.is_admin() as ok`
-      : await tx<{ ok: boolean }[]>`select app.has_any_role(${roles}) as ok`;
-  if (!row?.ok) {
-    throw new UserError(
-      'forbidden',
-      roles === 'any admin' ? 'This needs an admin role' : `This needs one of the roles ${roles.join(', ')}`,
-    );
-  }
-}
 
 function voucherId(value: string): string {
   const parsed = ZUuid.safeParse(value);

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { app } from '../admin/app.ts';
 import { authenticate, authenticateUser } from '../_shared/auth.ts';
 import { handleError, UserError } from '../_shared/errors.ts';
-import { parseRequest } from '../_shared/request.ts';
+import { MAX_BODY_BYTES, parseRequest } from '../_shared/request.ts';
+import { errorOf, USER, USER_TOKEN, withAuthServer as withFakeGoTrue } from './helpers.ts';
 
 const SERVICE_KEY = 'service-role-key-for-tests';
 
@@ -175,3 +176,142 @@ Deno.test(
     }
   },
 );
+
+// ── admin-panel routes: everything refused before the database ────────────────────────
+// The database is unreachable in these tests (helpers.ts): a route that queried it before
+// judging its input would answer 500, so each case below also proves the order.
+
+const STATION = '3c9a1b2d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+async function asAdmin(method: string, path: string, body?: unknown): Promise<Response> {
+  return await request(path, {
+    method,
+    headers: { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+Deno.test('admin-panel routes refuse callers without a bearer token (401), whatever the input', async () => {
+  await withFakeGoTrue(async (calls) => {
+    for (const [method, path] of [
+      ['GET', '/admin/dashboard'],
+      ['GET', '/admin/stations'],
+      ['POST', '/admin/stations'],
+      ['GET', `/admin/stations/${STATION}`],
+      ['PATCH', `/admin/stations/${STATION}`],
+      ['POST', `/admin/stations/${STATION}/operators`],
+      ['DELETE', `/admin/stations/${STATION}/operators/${USER.id}`],
+      ['GET', '/admin/settings'],
+      ['PUT', '/admin/settings/quiet_hours'],
+      ['POST', '/admin/opt-outs'],
+      ['POST', '/admin/opt-outs/remove'],
+      ['POST', '/admin/opt-outs/check'],
+      ['GET', '/admin/audit'],
+      ['GET', '/admin/audit/verify'],
+      ['GET', '/admin/users'],
+      ['POST', '/admin/users/invite'],
+      ['PUT', `/admin/users/${USER.id}/roles`],
+    ] as const) {
+      const response = await request(path, { method, body: method === 'GET' ? undefined : 'not JSON' });
+      const error = await errorOf(response);
+      assert.equal(error.status, 401, `${method} ${path}`);
+      assert.equal(error.code, 'unauthorized', `${method} ${path}`);
+    }
+    assert.equal(calls.count, 0, 'no token, no call to the auth server');
+  });
+});
+
+Deno.test(
+  'admin-panel bodies and queries that break their contracts are 400 invalid_request with zod issues',
+  async () => {
+    const cases: [string, string, unknown, string | undefined][] = [
+      ['POST', '/admin/stations', {}, 'name'],
+      ['POST', '/admin/stations', { name: 'x', engencode: 'has space' }, 'engencode'],
+      [
+        'POST',
+        '/admin/stations',
+        { name: 'x', engencode: 'KGL-1', location: { latitude: 91, longitude: 0 } },
+        'location',
+      ],
+      ['POST', '/admin/stations', { name: 'x', engencode: 'KGL-1', owner_contact: 'call me' }, 'owner_contact'],
+      ['POST', '/admin/stations', { name: 'x', engencode: 'KGL-1', id: STATION }, undefined],
+      ['POST', '/admin/stations', 'not JSON', undefined],
+      ['PATCH', `/admin/stations/${STATION}`, {}, undefined],
+      ['PATCH', `/admin/stations/${STATION}`, { status: 'closed' }, 'status'],
+      ['POST', `/admin/stations/${STATION}/operators`, { email: 'not-an-email' }, 'email'],
+      ['POST', `/admin/stations/${STATION}/operators`, { email: 'a@b.co', move: 'yes' }, 'move'],
+      ['PUT', '/admin/settings/quiet_hours', { value: { rw: { start: '25:00', end: '06:00' } } }, 'value'],
+      ['PUT', '/admin/settings/send_throttle', { value: { whatsapp: { per_minute: -1 } } }, 'value'],
+      ['PUT', '/admin/settings/templates', { value: [{ id: 'x' }] }, 'value'],
+      ['PUT', '/admin/settings/revolut_link', { url: 'https://revolut.me/x' }, undefined],
+      ['POST', '/admin/opt-outs', { msisdn: '12345' }, 'msisdn'],
+      ['POST', '/admin/opt-outs/remove', {}, 'msisdn'],
+      ['POST', '/admin/opt-outs/check', { msisdn: '+250788123456', extra: 1 }, undefined],
+      ['POST', '/admin/users/invite', { email: 'new@easymo.test', roles: [] }, 'roles'],
+      ['POST', '/admin/users/invite', { email: 'new@easymo.test', roles: ['owner'] }, 'roles'],
+      ['POST', '/admin/users/invite', { roles: ['support'] }, 'email'],
+      ['PUT', `/admin/users/${USER.id}/roles`, { roles: 'support' }, 'roles'],
+      ['PUT', `/admin/users/${USER.id}/roles`, {}, 'roles'],
+    ];
+    await withFakeGoTrue(async () => {
+      for (const [method, path, body, field] of cases) {
+        const what = `${method} ${path} ${JSON.stringify(body)}`;
+        const error = await errorOf(await asAdmin(method, path, body));
+        assert.equal(error.status, 400, what);
+        assert.equal(error.code, 'invalid_request', what);
+        if (body !== 'not JSON') assert.ok(Array.isArray(error.details) && error.details.length > 0, `${what}: issues`);
+        if (field) {
+          const issues = error.details as { path: (string | number)[] }[];
+          assert.ok(
+            issues.some((i) => i.path[0] === field),
+            `${what}: an issue at ${field}`,
+          );
+        }
+      }
+      for (const query of [
+        'stations?status=closed',
+        'stations?q=',
+        'stations?page=2',
+        'audit?limit=0',
+        'audit?table=auth.users',
+        'audit?from=yesterday',
+        'audit?cursor=abc',
+        `audit?cursor=${btoa('a.0')}`,
+        `audit?cursor=${btoa('["2026-01-01T00:00:00Z","x"]')}`,
+        'audit?action=insert&action=update',
+      ]) {
+        const error = await errorOf(await asAdmin('GET', `/admin/${query}`));
+        assert.equal(error.status, 400, query);
+        assert.equal(error.code, 'invalid_request', query);
+      }
+    });
+  },
+);
+
+Deno.test('admin-panel paths that name nothing are 404 not_found, before the database', async () => {
+  await withFakeGoTrue(async () => {
+    for (const [method, path, body] of [
+      ['GET', '/admin/stations/KGL-KCY-01', undefined],
+      ['PATCH', '/admin/stations/not-a-uuid', { name: 'x' }],
+      ['POST', '/admin/stations/123/operators', { email: 'a@b.co' }],
+      ['DELETE', `/admin/stations/${STATION}/operators/someone`, undefined],
+      ['PUT', '/admin/settings/opt_out_list', { value: [] }],
+      ['PUT', '/admin/settings/redemption', { value: {} }],
+      ['PUT', '/admin/settings/__proto__', { value: {} }],
+      ['PUT', '/admin/users/admin@easymo.test/roles', { roles: ['support'] }],
+    ] as const) {
+      const error = await errorOf(await asAdmin(method, path, body));
+      assert.equal(error.status, 404, `${method} ${path}`);
+      assert.equal(error.code, 'not_found', `${method} ${path}`);
+    }
+  });
+});
+
+Deno.test('a settings body over the size limit is 413, before the database', async () => {
+  await withFakeGoTrue(async () => {
+    const huge = JSON.stringify({ value: 'x'.repeat(MAX_BODY_BYTES) });
+    const error = await errorOf(await asAdmin('PUT', '/admin/settings/templates', huge));
+    assert.equal(error.status, 413);
+    assert.equal(error.code, 'payload_too_large');
+  });
+});

@@ -1,7 +1,7 @@
 -- admin_roles: shape, role helpers, and who may read and change roles.
 begin;
 set local search_path = public, extensions, tests;
-select plan(41);
+select plan(42);
 
 -- ── shape (spec: user_id PK → auth.users, roles text[], granted_by, granted_at now()) ──
 select has_table('public', 'admin_roles', 'admin_roles exists');
@@ -93,8 +93,10 @@ select is(app.current_admin_roles(), '{readonly}'::text[], 'a demoted admin has 
 select tests.act_as('dataops@easymo.test');
 select is(app.is_admin(), false, 'an admin whose row was removed is no longer an admin');
 select tests.act_as('admin@easymo.test');
+select is(tests.affected($$update public.admin_roles set roles = '{super_admin}' where user_id = tests.uid('operator@easymo.test')$$), 1,
+  'super admin makes another super admin');
 select is(tests.affected($$update public.admin_roles set roles = '{readonly}' where user_id = auth.uid()$$), 1,
-  'a super admin may demote themselves');
+  'a super admin may demote themselves (while another remains: 11_admin_panel.sql)');
 select is((select count(*)::int from public.admin_roles), 1, 'and from the next statement reads only their own row');
 
 -- ── service_role (the scheduler and webhooks) ──

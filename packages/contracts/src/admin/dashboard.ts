@@ -15,7 +15,10 @@ export const ZPeriodTotals = z.object({
   redeemed: ZCountAmount,
   expired: ZCountAmount,
   void: ZCountAmount,
-  /** redeemed ÷ sent in the period (0 to 1), null when nothing was sent. */
+  /**
+   * redeemed ÷ sent in the period, null when nothing was sent. Usually 0 to 1; it can pass 1
+   * when vouchers sent before the period are redeemed in it.
+   */
   redemption_rate: z.number().nullable(),
 });
 export type TPeriodTotals = z.infer<typeof ZPeriodTotals>;
@@ -39,8 +42,9 @@ export const ZRunningCampaign = z.object({
   type: z.enum(['promo', 'voucher']),
   status: z.enum(['running', 'paused']),
   started_at: ZTimestamp.nullable(),
+  /** Targets counted as the caller: 0 for roles that may not read targets (then by_status is null). */
   targets_total: z.number().int(),
-  /** Targets no longer waiting (sent, delivered, read, failed, opted out). */
+  /** Targets no longer waiting (sent, delivered, read, failed, opted out), counted the same way. */
   targets_done: z.number().int(),
   /** Null when the caller's role may not read targets (RLS: super_admin and support only). */
   by_status: z.record(z.string(), z.number().int()).nullable(),

@@ -35,9 +35,9 @@ export const ZQuietHoursSetting = z.record(
 );
 export type TQuietHoursSetting = z.infer<typeof ZQuietHoursSetting>;
 
-/** `send_throttle`: messages per minute per channel, across every campaign and voucher send. 0 pauses the channel. */
+/** `send_throttle`: messages per minute per channel, across every campaign and voucher send. 0 pauses the channel; 60,000 (1,000 a second) is the Cloud API's highest throughput. */
 export const ZSendThrottleSetting = z
-  .object({ whatsapp: z.object({ per_minute: z.number().int().min(0).max(6000) }).strict() })
+  .object({ whatsapp: z.object({ per_minute: z.number().int().min(0).max(60_000) }).strict() })
   .strict();
 export type TSendThrottleSetting = z.infer<typeof ZSendThrottleSetting>;
 

@@ -1,7 +1,8 @@
 /**
- * A stand-in for Supabase Auth (GoTrue), mounted at /auth/v1: the endpoints the apps and
- * tests use, with GoTrue's JSON, error codes, JWT claims and tables (auth.users,
- * auth.sessions, auth.refresh_tokens, auth.identities, auth.mfa_amr_claims).
+ * A stand-in for Supabase Auth (GoTrue), mounted at /auth/v1: the endpoints the apps,
+ * functions and tests use (sign-in, refresh, user, logout, invite, admin users), with
+ * GoTrue's JSON, error codes, JWT claims and tables (auth.users, auth.sessions,
+ * auth.refresh_tokens, auth.identities, auth.mfa_amr_claims).
  *
  * Sessions are rows: a token whose session row is gone (logout) is refused by every
  * Bearer endpoint even before it expires. Refresh tokens rotate as GoTrue's do: a used
@@ -9,7 +10,7 @@
  * returns the active one (a lost response); any other reuse after the reuse interval
  * revokes the whole session's tokens and fails with `refresh_token_already_used`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type postgres from 'postgres';
 import { signJwt, verifyJwt, type JwtPayload } from '../jwt.ts';
@@ -329,6 +330,55 @@ export function createAuthService(deps: AuthDeps): Hono {
       await sql`delete from auth.sessions where id <> ${sessionId} and user_id = ${user.id}`;
     }
     return c.body(null, 204);
+  });
+
+  // ── invite (admin) ────────────────────────────────────────────────────────────
+  // GoTrue's POST /invite (supabase-js auth.admin.inviteUserByEmail): `{ email, data }`.
+  // A new address becomes an unconfirmed account without a password whose user_metadata
+  // is `data`; an unconfirmed one is invited again; a confirmed one is 422 email_exists.
+  // The answer is the user, with invited_at and confirmation_sent_at. There is no mailer
+  // here: the invitation link is not sent anywhere.
+  app.post('/invite', async (c) => {
+    await requireAdmin(c);
+    const params = await body(c);
+    if (params.email !== undefined && typeof params.email !== 'string') {
+      throw new AuthError(400, 'bad_json', 'Could not read Invite params: json: cannot unmarshal email');
+    }
+    if (params.data !== undefined && params.data !== null && !obj(params.data)) {
+      throw new AuthError(400, 'bad_json', 'Could not read Invite params: json: cannot unmarshal data');
+    }
+    const email = str(params.email) ?? '';
+    if (email === '') throw validationFailed('An email address is required');
+    if (email.length > 255) throw validationFailed('An email address is too long');
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      throw validationFailed('Unable to validate email address: invalid format');
+    }
+    const address = email.toLowerCase();
+    const invited = await sql.begin(async (tx) => {
+      let user = await findUserByEmail(tx, address);
+      if (user?.email_confirmed_at) throw emailExists();
+      user ??= await insertUser(tx, {
+        email: address,
+        passwordHash: '',
+        emailConfirmed: false,
+        phoneConfirmed: false,
+        role: 'authenticated',
+        appMetadata: { provider: 'email', providers: ['email'] },
+        userMetadata: obj(params.data) ?? {},
+        bannedUntil: null,
+      });
+      // GoTrue keeps a hash of the one-time token the invitation email carries.
+      const confirmation = createHash('sha224')
+        .update(address + randomBytes(16).toString('hex'))
+        .digest('hex');
+      const rows = await tx<UserRow[]>`
+        update auth.users
+           set invited_at = now(), confirmation_token = ${confirmation}, confirmation_sent_at = now(), updated_at = now()
+         where id = ${user.id}
+        returning *`;
+      return userJson(tx, one(rows));
+    });
+    return c.json(invited);
   });
 
   // ── admin ─────────────────────────────────────────────────────────────────────

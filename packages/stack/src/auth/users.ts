@@ -16,8 +16,10 @@ export interface UserRow {
   email: string | null;
   encrypted_password: string | null;
   email_confirmed_at: Date | null;
+  invited_at: Date | null;
   phone: string | null;
   phone_confirmed_at: Date | null;
+  confirmation_sent_at: Date | null;
   confirmed_at: Date | null;
   last_sign_in_at: Date | null;
   raw_app_meta_data: Record<string, unknown> | null;
@@ -93,7 +95,9 @@ const iso = (value: Date | null) => (value ? value.toISOString() : undefined);
 export function serializeUser(user: UserRow, identities: IdentityRow[] | null) {
   const optional: Record<string, unknown> = {
     email_confirmed_at: iso(user.email_confirmed_at),
+    invited_at: iso(user.invited_at),
     phone_confirmed_at: iso(user.phone_confirmed_at),
+    confirmation_sent_at: iso(user.confirmation_sent_at),
     confirmed_at: iso(user.confirmed_at),
     last_sign_in_at: iso(user.last_sign_in_at),
     banned_until: iso(user.banned_until),
