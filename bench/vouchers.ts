@@ -127,7 +127,7 @@ async function redemption(stack: EphemeralStack, sql: postgres.Sql): Promise<voi
 async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
   const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon, SUPABASE_SERVICE_ROLE_KEY: service } = stack.env;
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;
-  await sql`update public.settings set value = '{"whatsapp": {"per_minute": 1000000}}' where key = 'send_throttle'`;
+  await sql`update public.settings set value = '{"whatsapp": {"per_minute": 60000}}' where key = 'send_throttle'`;
 
   // Baseline: rendering alone, in this process.
   const token = `EM1.7K3QX.0AAAAAAAQACAAAAAAAAAAQ.500000.-.sjhq9c.${'A'.repeat(86)}`;

@@ -579,6 +579,28 @@ export type Database = {
           },
         ];
       };
+      voucher_daily_metrics: {
+        Row: {
+          amount: number;
+          count: number;
+          day: string;
+          event_type: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          amount: number;
+          count: number;
+          day: string;
+          event_type: string;
+        };
+        Update: {
+          amount?: number;
+          count?: number;
+          day?: string;
+          event_type?: string;
+        };
+        Relationships: [];
+      };
       voucher_events: {
         Row: {
           actor_id: string | null;
@@ -856,7 +878,7 @@ export type Database = {
       };
       view_voucher_metrics: {
         Row: {
-          day: string | null;
+          day: string;
           expired_amount: number | null;
           expired_count: number | null;
           issued_amount: number | null;
