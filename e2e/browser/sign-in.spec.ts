@@ -17,7 +17,10 @@ test.describe('admin panel', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    await expect(page.getByTestId('signed-in-as')).toHaveText('admin@easymo.test · Super admin');
+
+    await page.getByTestId('signed-in-as').click();
     await expect(page.getByTestId('me-email')).toHaveText('admin@easymo.test');
     await expect(page.getByTestId('me-roles')).toHaveText('Super admin');
 
@@ -43,7 +46,7 @@ test.describe('admin panel', () => {
     await page.getByLabel('Password').fill(password);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('me-roles')).toHaveText('None');
-    await expect(page.getByRole('status')).toContainText('no admin role');
+    await expect(page.getByRole('status').filter({ hasText: 'no admin role' })).toBeVisible();
   });
 });
 

@@ -2,7 +2,7 @@
  * A modal on the native <dialog>: focus moves in and is trapped, Escape closes, focus
  * returns to the opener. Used for forms and confirmations.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 export function Dialog({
   title,
@@ -18,6 +18,7 @@ export function Dialog({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -28,7 +29,7 @@ export function Dialog({
     <dialog
       ref={ref}
       className={wide ? 'dialog wide' : 'dialog'}
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(event) => {
         event.preventDefault();
@@ -38,7 +39,7 @@ export function Dialog({
       {open && (
         <>
           <header className="dialog-head">
-            <h2 id="dialog-title">{title}</h2>
+            <h2 id={titleId}>{title}</h2>
             <button type="button" className="link" aria-label="Close" onClick={onClose}>
               ×
             </button>

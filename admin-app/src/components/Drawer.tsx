@@ -1,4 +1,7 @@
-/** A side panel over a list (detail views): Escape or the close button closes it. */
+/**
+ * A side panel over a list (detail views): Escape or the close button closes it. An
+ * Escape meant for a dialog opened from the drawer closes only that dialog.
+ */
 import { useEffect, useRef, type ReactNode } from 'react';
 
 export function Drawer({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
@@ -6,7 +9,7 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
   useEffect(() => {
     ref.current?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
+      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) onClose();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -95,10 +95,16 @@ export function DashboardPage() {
                       <strong>{c.name}</strong>
                       <span className="chip">{c.status}</span>
                     </div>
-                    <progress max={1} value={ratio} aria-label={`${c.name} progress`} />
-                    <span className="muted">
-                      {formatCount(c.targets_done)} of {formatCount(c.targets_total)} targets done
-                    </span>
+                    {c.by_status === null ? (
+                      <span className="muted">Progress is visible to super admins and support.</span>
+                    ) : (
+                      <>
+                        <progress max={1} value={ratio} aria-label={`${c.name} progress`} />
+                        <span className="muted">
+                          {formatCount(c.targets_done)} of {formatCount(c.targets_total)} targets done
+                        </span>
+                      </>
+                    )}
                   </li>
                 );
               })}
