@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { chromium, type Page } from 'playwright-core';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { CHROMIUM_ARGS } from '../packages/stack/src/system.ts';
 import { accessToken } from './session.ts';
 import { sentVouchers } from './vouchers.ts';
 
@@ -55,14 +56,7 @@ export async function pwaBench(stack: EphemeralStack): Promise<void> {
 
   const browser = await chromium.launch({
     executablePath: stack.env.CHROMIUM_PATH,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const sql = postgres(stack.env.SUPABASE_DB_URL, { max: 2, onnotice: () => undefined });
   try {

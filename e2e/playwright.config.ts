@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../packages/stack/src/system.ts';
 import { FAKE_CAMERA_ARGS, showNothing } from './support/camera.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,17 +25,8 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        ...FAKE_CAMERA_ARGS,
-      ],
+      executablePath: chromiumPath(),
+      args: [...CHROMIUM_ARGS, '--disable-quic', ...FAKE_CAMERA_ARGS],
     },
   },
 });

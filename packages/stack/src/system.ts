@@ -122,6 +122,16 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
 
+/** How every test and benchmark starts Chromium here: root needs no sandbox; no GPU; no traffic of its own. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export const BROWSER_REQUIREMENTS: SystemRequirement[] = [
   { what: 'Chromium', present: () => existsSync(chromiumPath()), aptPackages: ['chromium'] },
 ];

@@ -2,6 +2,7 @@
 import { ErrorNotice, Loading } from '../../components/states.tsx';
 import { isBulkJobFinished, useBulkJobQuery } from '../../data/vouchers/bulk-job-query.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
+import { RowErrorsTable } from './RowErrorsTable.tsx';
 
 const STATUS_TEXT = {
   queued: 'Waiting to start',
@@ -37,31 +38,7 @@ export function BulkJobProgress({ jobId }: { jobId: string }) {
             : 'The job stopped before the end; the rows below say why.'
           : 'You can close this window: the job goes on, and the list fills as it does.'}
       </p>
-      {errors.length > 0 && (
-        <div className="csv-errors">
-          <table className="table compact" data-testid="bulk-errors">
-            <caption>Rows not issued</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Line
-                </th>
-                <th scope="col">Column</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {errors.map((error, i) => (
-                <tr key={`${error.line}-${i}`}>
-                  <td className="num">{error.line}</td>
-                  <td>{error.column || <span className="muted">(whole row)</span>}</td>
-                  <td>{error.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {errors.length > 0 && <RowErrorsTable errors={errors} caption="Rows not issued" testId="bulk-errors" />}
     </section>
   );
 }

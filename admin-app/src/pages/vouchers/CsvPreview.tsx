@@ -6,6 +6,7 @@
 import type { TBulkDryRunResponse } from '@easymo/contracts';
 import { formatCount, formatRwf } from '../../lib/format.ts';
 import type { CsvTotal } from './bulk-csv.ts';
+import { RowErrorsTable } from './RowErrorsTable.tsx';
 
 export function CsvPreview({
   result,
@@ -60,29 +61,13 @@ export function CsvPreview({
             {formatCount(badLines)} {badLines === 1 ? 'row' : 'rows'}. Nothing is issued from this file. Fix the file
             and choose it again.
           </p>
-          <div className="csv-errors">
-            <table className="table compact" data-testid="csv-errors">
-              <caption className="visually-hidden">Problems in the file</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Line
-                  </th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.errors.map((error, i) => (
-                  <tr key={`${error.line}-${error.column}-${i}`} data-testid="csv-error">
-                    <td className="num">{error.line}</td>
-                    <td>{error.column || <span className="muted">(whole row)</span>}</td>
-                    <td>{error.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RowErrorsTable
+            errors={result.errors}
+            caption="Problems in the file"
+            hideCaption
+            testId="csv-errors"
+            rowTestId="csv-error"
+          />
         </>
       )}
 
