@@ -8,3 +8,6 @@ export * from './voucher-csv.ts';
 export * from './station-outbox.ts';
 export * from './templates.ts';
 export * from './admin-permissions.ts';
+export * from './campaign-csv.ts';
+export * from './campaign-estimate.ts';
+export * from './campaign-failures.ts';

@@ -26,14 +26,19 @@ export function isValidWindow(window: QuietWindow): boolean {
   return parseTime(window.start) !== undefined && parseTime(window.end) !== undefined;
 }
 
+const MINUTE = 60_000;
+
+/** One formatter per time zone: making one costs far more than using it, and a day is scanned minute by minute. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** The wall-clock minutes after midnight of an instant in a time zone. */
 export function localMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clocks.set(timeZone, clock);
+  }
+  const parts = clock.formatToParts(instant);
   const hour = Number(parts.find((p) => p.type === 'hour')?.value);
   const minute = Number(parts.find((p) => p.type === 'minute')?.value);
   return hour * 60 + minute;
@@ -51,17 +56,20 @@ export function isQuiet(instant: Date, window: QuietWindow, timeZone: string): b
 export function quietEndsAt(instant: Date, window: QuietWindow, timeZone: string): Date | undefined {
   if (!isQuiet(instant, window, timeZone)) return undefined;
   const end = parseTime(window.end) ?? 0;
-  const startOfMinute = new Date(Math.floor(instant.getTime() / 60_000) * 60_000);
-  let candidate = new Date(
-    startOfMinute.getTime() + ((end - localMinutes(startOfMinute, timeZone) + 1440) % 1440) * 60_000,
+  const startOfMinute = Math.floor(instant.getTime() / MINUTE) * MINUTE;
+  const candidate = new Date(
+    startOfMinute + ((end - localMinutes(new Date(startOfMinute), timeZone) + 1440) % 1440) * MINUTE,
   );
-  // Crossing a daylight-saving change moves the wall clock: correct by what is left.
-  for (let i = 0; i < 2; i++) {
-    const off = (end - localMinutes(candidate, timeZone) + 1440) % 1440;
-    if (off === 0) break;
-    candidate = new Date(candidate.getTime() + (off > 720 ? off - 1440 : off) * 60_000);
+  // Landing on the end's wall time means the clock ran straight there: no change in between.
+  if (localMinutes(candidate, timeZone) === end) return candidate;
+  // A daylight-saving change came first, and the end may not even exist that night (02:30
+  // when Malta springs forward from 02:00 to 03:00): the first allowed minute is then found
+  // by reading the clock, a minute at a time (at most two days: a window of 23:59 whose
+  // end is skipped lasts until the next night's).
+  for (let minute = startOfMinute + MINUTE; minute <= startOfMinute + 3 * 1440 * MINUTE; minute += MINUTE) {
+    if (!isQuiet(new Date(minute), window, timeZone)) return new Date(minute);
   }
-  return candidate;
+  return candidate; // not reached: every zone's day has minutes outside a window whose start is not its end
 }
 
 /** The window for a number: the campaign's override, else its country's setting. */
