@@ -14,3 +14,4 @@ export * from './admin/dashboard.ts';
 export * from './admin/stations.ts';
 export * from './admin/users.ts';
 export * from './settings/settings.ts';
+export * from './admin/campaigns.ts';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const SCHEDULER_TASKS = ['expire', 'bulk', 'sends', 'housekeeping'] as const;
+export const SCHEDULER_TASKS = ['expire', 'bulk', 'sends', 'campaigns', 'housekeeping'] as const;
 
 export const ZSchedulerTickRequest = z
   .object({
@@ -16,6 +16,8 @@ export const ZSchedulerTickRequest = z
     budget_ms: z.number().int().min(100).max(50_000).default(25_000),
     /** At most this many cards sent per tick. */
     send_batch: z.number().int().min(1).max(500).default(50),
+    /** At most this many campaign targets per dispatcher pass (passes repeat within the budget). */
+    campaign_batch: z.number().int().min(1).max(1000).default(200),
   })
   .strict();
 export type TSchedulerTickRequest = z.input<typeof ZSchedulerTickRequest>;
@@ -28,6 +30,16 @@ export const ZSchedulerTickResponse = z.object({
     sent: z.number().int(),
     blocked: z.number().int(),
     failed: z.number().int(),
+  }),
+  campaigns: z.object({
+    passes: z.number().int(),
+    sent: z.number().int(),
+    opted_out: z.number().int(),
+    quiet: z.number().int(),
+    throttled: z.number().int(),
+    retrying: z.number().int(),
+    failed: z.number().int(),
+    finished_campaigns: z.number().int(),
   }),
   housekeeping: z.boolean(),
   elapsed_ms: z.number().int(),

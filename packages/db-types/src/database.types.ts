@@ -151,40 +151,95 @@ export type Database = {
         };
         Relationships: [];
       };
-      campaign_targets: {
+      campaign_send_queue: {
         Row: {
           campaign_id: string;
+          lease_until: string | null;
+          next_attempt_at: string;
+          send_started_at: string | null;
+          target_id: string;
+          waiting_for: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          campaign_id: string;
+          lease_until?: string | null;
+          next_attempt_at?: string;
+          send_started_at?: string | null;
+          target_id: string;
+          waiting_for?: string | null;
+        };
+        Update: {
+          campaign_id?: string;
+          lease_until?: string | null;
+          next_attempt_at?: string;
+          send_started_at?: string | null;
+          target_id?: string;
+          waiting_for?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'campaign_send_queue_campaign_id_fkey';
+            columns: ['campaign_id'];
+            isOneToOne: false;
+            referencedRelation: 'campaigns';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'campaign_send_queue_target_id_fkey';
+            columns: ['target_id'];
+            isOneToOne: true;
+            referencedRelation: 'campaign_targets';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      campaign_targets: {
+        Row: {
+          attempts: number;
+          campaign_id: string;
           error_code: string | null;
+          error_message: string | null;
           id: string;
           last_update_at: string;
           message_id: string | null;
           msisdn: string;
           personalized_vars: NonNullable<Json>;
+          sent_at: string | null;
           status: string;
           user_id: string | null;
+          voucher_id: string | null;
         };
         ComputedFields: never;
         Insert: {
+          attempts?: number;
           campaign_id: string;
           error_code?: string | null;
+          error_message?: string | null;
           id?: string;
           last_update_at?: string;
           message_id?: string | null;
           msisdn: string;
           personalized_vars?: NonNullable<Json>;
+          sent_at?: string | null;
           status?: string;
           user_id?: string | null;
+          voucher_id?: string | null;
         };
         Update: {
+          attempts?: number;
           campaign_id?: string;
           error_code?: string | null;
+          error_message?: string | null;
           id?: string;
           last_update_at?: string;
           message_id?: string | null;
           msisdn?: string;
           personalized_vars?: NonNullable<Json>;
+          sent_at?: string | null;
           status?: string;
           user_id?: string | null;
+          voucher_id?: string | null;
         };
         Relationships: [
           {
@@ -199,6 +254,13 @@ export type Database = {
             columns: ['user_id'];
             isOneToOne: false;
             referencedRelation: 'users';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'campaign_targets_voucher_id_fkey';
+            columns: ['voucher_id'];
+            isOneToOne: false;
+            referencedRelation: 'vouchers';
             referencedColumns: ['id'];
           },
         ];
@@ -346,6 +408,25 @@ export type Database = {
           },
         ];
       };
+      opt_outs: {
+        Row: {
+          phone_e164: string;
+          reason: string;
+          ts: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          phone_e164: string;
+          reason: string;
+          ts?: string;
+        };
+        Update: {
+          phone_e164?: string;
+          reason?: string;
+          ts?: string;
+        };
+        Relationships: [];
+      };
       profiles: {
         Row: {
           created_at: string;
@@ -379,24 +460,48 @@ export type Database = {
           },
         ];
       };
-      send_slots: {
+      send_channels: {
         Row: {
           channel: string;
-          minute: string;
+          paused_until: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          channel: string;
+          paused_until?: string | null;
+        };
+        Update: {
+          channel?: string;
+          paused_until?: string | null;
+        };
+        Relationships: [];
+      };
+      send_counts: {
+        Row: {
+          channel: string;
+          second: string;
           used: number;
         };
         ComputedFields: never;
         Insert: {
           channel: string;
-          minute: string;
-          used?: number;
+          second: string;
+          used: number;
         };
         Update: {
           channel?: string;
-          minute?: string;
+          second?: string;
           used?: number;
         };
-        Relationships: [];
+        Relationships: [
+          {
+            foreignKeyName: 'send_counts_channel_fkey';
+            columns: ['channel'];
+            isOneToOne: false;
+            referencedRelation: 'send_channels';
+            referencedColumns: ['channel'];
+          },
+        ];
       };
       settings: {
         Row: {

@@ -9,7 +9,7 @@ import { DEMO_PASSWORD } from './demo.ts';
 import { apiUrl, dbUrl, getInstance, whatsappUrl, type Instance } from './instance.ts';
 import { fileLog, type Log } from './log.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
-import { startServices, type RunningServices } from './services.ts';
+import { SANDBOX_PHONE_NUMBER_ID, startServices, type RunningServices } from './services.ts';
 import { claimServices, clearState, cluster, prepareDatabase } from './stack.ts';
 import { chromiumPath } from './system.ts';
 
@@ -24,6 +24,10 @@ export type StackEnv = {
   STATION_URL: string;
   /** The WhatsApp sandbox the functions send to (its /_sandbox API shows what arrived). */
   WHATSAPP_SANDBOX_URL: string;
+  /** The sandbox's bearer token and app secret (signing webhooks), as the functions have them. */
+  WHATSAPP_TOKEN: string;
+  WHATSAPP_APP_SECRET: string;
+  WHATSAPP_PHONE_NUMBER_ID: string;
   DEMO_PASSWORD: string;
   CHROMIUM_PATH: string;
 };
@@ -78,6 +82,9 @@ export async function startEphemeralStack(options: { withApps: boolean; log: Log
     ADMIN_URL: appUrl(instance, 'admin-app'),
     STATION_URL: appUrl(instance, 'station-pwa'),
     WHATSAPP_SANDBOX_URL: whatsappUrl(instance),
+    WHATSAPP_TOKEN: secrets.whatsappToken,
+    WHATSAPP_APP_SECRET: secrets.whatsappAppSecret,
+    WHATSAPP_PHONE_NUMBER_ID: SANDBOX_PHONE_NUMBER_ID,
     DEMO_PASSWORD,
     CHROMIUM_PATH: chromiumPath(),
   };

@@ -83,10 +83,12 @@ export interface TemplateMessage {
   body: Record<string, string>;
   /** An image header, by a link WhatsApp downloads. */
   headerImageLink?: string;
+  /** Echoed back in this message's status webhooks (how a send never recorded is found). */
+  bizOpaqueCallbackData?: string;
 }
 
 type OutgoingMessage =
-  | { type: 'template'; template: unknown }
+  | { type: 'template'; template: unknown; biz_opaque_callback_data?: string }
   | { type: 'image'; image: { link: string; caption?: string } }
   | { type: 'text'; text: { body: string; preview_url: boolean } };
 
@@ -117,6 +119,9 @@ export class WhatsAppClient {
     return this.send(to, {
       type: 'template',
       template: { name: message.name, language: { code: message.language }, components },
+      ...(message.bizOpaqueCallbackData === undefined
+        ? {}
+        : { biz_opaque_callback_data: message.bizOpaqueCallbackData }),
     });
   }
 

@@ -4,10 +4,11 @@
  *   expire        issued|sent vouchers past their expiry → expired (one event each)
  *   bulk          bulk-issue jobs, batch by batch, each **as its creator**
  *   sends         cards due in the send queue (new bulk vouchers, blocked sends to retry)
- *   housekeeping  old throttle minutes and failed attempts dropped
+ *   campaigns     the campaign dispatcher, pass after pass while targets are due
+ *   housekeeping  old failed attempts dropped (the throttle drops its own old seconds)
  *
- * Concurrent ticks are safe: expiry and the send queue claim rows with SKIP LOCKED and
- * leases; a bulk job is locked while a batch runs.
+ * Concurrent ticks are safe: expiry, the send queue and the campaign queue claim rows
+ * with SKIP LOCKED and leases; a bulk job is locked while a batch runs.
  */
 import { ZSchedulerTickRequest, ZSchedulerTickResponse } from '../../../packages/contracts/src/scheduler.ts';
 import { createFunctionApp } from '../_shared/app.ts';
@@ -15,7 +16,9 @@ import { authenticate, serviceCaller, type Caller } from '../_shared/auth.ts';
 import { asCaller } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
 import { jsonBody } from '../_shared/request.ts';
+import { dispatchCampaigns } from '../_shared/campaign-dispatch.ts';
 import { deliverVoucher, SEND_LEASE_SECONDS } from '../_shared/voucher-delivery.ts';
+import { WhatsAppClient } from '../_shared/whatsapp.ts';
 
 export const app = createFunctionApp('scheduler');
 
@@ -32,6 +35,16 @@ app.post('/tick', async (c) => {
     expired: 0,
     bulk_rows: 0,
     sends: { attempted: 0, sent: 0, blocked: 0, failed: 0 },
+    campaigns: {
+      passes: 0,
+      sent: 0,
+      opted_out: 0,
+      quiet: 0,
+      throttled: 0,
+      retrying: 0,
+      failed: 0,
+      finished_campaigns: 0,
+    },
     housekeeping: false,
     elapsed_ms: 0,
   };
@@ -112,11 +125,34 @@ app.post('/tick', async (c) => {
     }
   }
 
+  if (request.tasks.includes('campaigns')) {
+    const whatsapp = WhatsAppClient.fromEnv();
+    while (timeLeft()) {
+      const pass = await dispatchCampaigns({ caller: service, whatsapp, batch: request.campaign_batch });
+      result.campaigns.passes += 1;
+      for (const key of [
+        'sent',
+        'opted_out',
+        'quiet',
+        'throttled',
+        'retrying',
+        'failed',
+        'finished_campaigns',
+      ] as const) {
+        result.campaigns[key] += pass[key];
+      }
+      if (pass.claimed > 0) continue;
+      // Nothing claimed: either nothing is due (done for this tick) or the throttle is full
+      // for this second; then wait for the next second, so the budget is used in full.
+      if (!pass.throttle_full) break;
+      const untilNextSecond = 1000 - (Date.now() % 1000);
+      if (Date.now() - started + untilNextSecond >= request.budget_ms) break;
+      await new Promise((resolve) => setTimeout(resolve, untilNextSecond));
+    }
+  }
+
   if (request.tasks.includes('housekeeping') && timeLeft()) {
-    await asCaller(service, async (tx) => {
-      await tx`select app.forget_old_attempts()`;
-      await tx`delete from public.send_slots where minute < now() - interval '1 hour'`;
-    });
+    await asCaller(service, (tx) => tx`select app.forget_old_attempts()`);
     result.housekeeping = true;
   }
 

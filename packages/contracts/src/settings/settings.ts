@@ -89,12 +89,37 @@ export const ZRevolutLinkSetting = z
   .strict();
 export type TRevolutLinkSetting = z.infer<typeof ZRevolutLinkSetting>;
 
+const ZKeyword = z
+  .string()
+  .trim()
+  .transform((word) => word.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{2,20}$/, '2 to 20 letters or digits, one word'));
+
+/**
+ * `opt_out_keywords`: an inbound WhatsApp message that is exactly one of these words (any
+ * case, surrounding spaces and punctuation ignored) opts its sender out, or back in.
+ */
+export const ZOptOutKeywordsSetting = z
+  .object({ stop: z.array(ZKeyword).min(1).max(30), resume: z.array(ZKeyword).max(30) })
+  .strict()
+  .superRefine((value, ctx) => {
+    const both = value.stop.filter((word) => value.resume.includes(word));
+    if (both.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resume'],
+        message: `a word cannot both stop and resume: ${both.join(', ')}`,
+      });
+  });
+export type TOptOutKeywordsSetting = z.infer<typeof ZOptOutKeywordsSetting>;
+
 /** The settings the panel edits, each with its schema. (`opt_out_list` has its own routes.) */
 export const EDITABLE_SETTINGS = {
   quiet_hours: ZQuietHoursSetting,
   send_throttle: ZSendThrottleSetting,
   templates: ZTemplatesSetting,
   revolut_link: ZRevolutLinkSetting,
+  opt_out_keywords: ZOptOutKeywordsSetting,
 } as const;
 export type EditableSettingKey = keyof typeof EDITABLE_SETTINGS;
 export const ZEditableSettingKey = z.enum(
@@ -117,6 +142,7 @@ export const ZSettingsResponse = z.object({
   send_throttle: ZSendThrottleSetting,
   templates: ZTemplatesSetting,
   revolut_link: ZRevolutLinkSetting,
+  opt_out_keywords: ZOptOutKeywordsSetting,
   /** How many numbers are opted out (the list holds hashes, so numbers cannot be shown). */
   opt_out_count: z.number().int(),
   changes: z.record(z.string(), ZSettingChange),
