@@ -67,7 +67,8 @@ export const campaignTargetMachine: Machine<CampaignTargetStatus> = {
     // `delivered → read` is an addition: the read receipt follows the delivery receipt.
     delivered: ['read'],
     read: [],
-    failed: [],
+    // `failed → queued` is an addition: the panel's "Retry failed" puts a target back in the queue.
+    failed: ['queued'],
     opted_out: [],
   },
 };
