@@ -115,11 +115,11 @@ update public.settings
 -- ════════════════════════════════════════════════════════════════════════════════
 insert into public.campaigns (id, name, type, template_id, created_by, metadata, created_at) values
   ('e0000000-0000-4000-8000-000000000001', 'October weekend promo', 'promo', 'weekend_promo',
-   'a0000000-0000-4000-8000-000000000002', '{"throttle_bucket": "whatsapp"}', now() - interval '40 days'),
+   'a0000000-0000-4000-8000-000000000002', '{"quiet_hours": null, "throttle_bucket": "whatsapp", "voucher": null}', now() - interval '40 days'),
   ('e0000000-0000-4000-8000-000000000002', 'November fuel vouchers', 'voucher', 'voucher_issued',
-   'a0000000-0000-4000-8000-000000000002', '{"voucher": {"amount": 5000, "currency": "RWF", "valid_days": 30}}', now() - interval '6 days'),
+   'a0000000-0000-4000-8000-000000000002', '{"quiet_hours": null, "throttle_bucket": "whatsapp", "voucher": {"amount": 5000, "currency": "RWF", "expires_in_days": 30, "station_scope": null}}', now() - interval '6 days'),
   ('e0000000-0000-4000-8000-000000000003', 'December moto drivers', 'voucher', 'voucher_issued_rw',
-   'a0000000-0000-4000-8000-000000000001', '{"voucher": {"amount": 3000, "currency": "RWF", "valid_days": 14}, "quiet_hours": {"start": "21:00", "end": "07:00"}}', now() - interval '1 day')
+   'a0000000-0000-4000-8000-000000000001', '{"quiet_hours": {"start": "21:00", "end": "07:00"}, "throttle_bucket": "whatsapp", "voucher": {"amount": 3000, "currency": "RWF", "expires_in_days": 14, "station_scope": null}}', now() - interval '1 day')
 on conflict (id) do nothing;
 
 update public.campaigns set status = 'running' where id in ('e0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000002') and status = 'draft';

@@ -259,9 +259,10 @@ describe('sending rules', () => {
 
   it('holds a send when the global per-minute throttle is used up, with the minute it may go', async () => {
     await sql`update public.settings set value = '{"whatsapp": {"per_minute": 1}}' where key = 'send_throttle'`;
-    await sql`insert into public.send_slots (channel, minute, used)
-              select 'whatsapp', date_trunc('minute', now()) + make_interval(mins => m), 1 from generate_series(0, 2) m
-              on conflict (channel, minute) do update set used = 1`;
+    // One send in each second of the last minute (and the next): the window stays full.
+    await sql`insert into public.send_counts (channel, second, used)
+              select 'whatsapp', date_trunc('second', now()) + make_interval(secs => s), 1 from generate_series(-60, 60) s
+              on conflict (channel, second) do update set used = 1`;
     const msisdn = freshMsisdn();
     const { body } = await issue(dataops, { msisdn, amount: 3000 });
     expect(body.delivery).toMatchObject({ status: 'blocked', reason: 'throttled', retry_at: expect.any(String) });

@@ -131,7 +131,8 @@ export async function allowSending(sql: postgres.Sql): Promise<void> {
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;
   await sql`update public.settings set value = '{"whatsapp": {"per_minute": 60000}}' where key = 'send_throttle'`;
   await sql`update public.settings set value = '[]' where key = 'opt_out_list'`;
-  await sql`delete from public.send_slots`;
+  await sql`delete from public.send_counts`;
+  await sql`update public.send_channels set paused_until = null where paused_until is not null`;
 }
 
 /**
@@ -183,8 +184,13 @@ export async function sandbox(method: 'POST' | 'DELETE', path: string, body?: un
   if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${await response.text()}`);
 }
 
-/** One scheduler tick, as pg_cron (or the dev stack's timer) makes it. */
+/**
+ * One scheduler tick, as pg_cron (or the dev stack's timer) makes it. Without `tasks` it
+ * runs the voucher work only: campaigns (the seeded running one included) are dispatched
+ * only by the tests that ask for the `campaigns` task.
+ */
 export async function tick(body: Record<string, unknown> = {}): Promise<Json> {
+  body = { tasks: ['expire', 'bulk', 'sends', 'housekeeping'], ...body };
   const response = await fetch(`${stack.url}/functions/v1/scheduler/tick`, {
     method: 'POST',
     headers: {

@@ -280,6 +280,11 @@ comment on function app.sync_campaign_send_queue() is 'Keeps one queue row for e
 revoke all on function app.sync_campaign_send_queue() from public, anon, authenticated;
 create trigger sync_campaign_send_queue after insert or update of status on public.campaign_targets
   for each row execute function app.sync_campaign_send_queue();
+-- Targets already waiting when this migration runs join the queue.
+insert into public.campaign_send_queue (target_id, campaign_id)
+select t.id, t.campaign_id from public.campaign_targets t join public.campaigns c on c.id = t.campaign_id
+ where t.status in ('queued', 'queued_throttled') and c.status <> 'done'
+on conflict (target_id) do nothing;
 
 -- A finished campaign sends nothing more: its queue empties (its targets keep their status).
 create function app.drop_finished_campaign_queue() returns trigger
@@ -404,6 +409,11 @@ begin
       from public.campaign_targets t join public.campaigns c on c.id = t.campaign_id
      where t.id = any (targets) and c.type = 'voucher' and t.voucher_id is null
   loop
+    if (row.voucher_options ->> 'amount') is null or (row.voucher_options ->> 'expires_in_days') is null then
+      -- Only a campaign written around the API lacks these: nothing to issue, nothing sent.
+      perform app.fail_campaign_target(row.id, 'voucher_options', 'the campaign has no voucher amount or expiry');
+      continue;
+    end if;
     insert into public.users (msisdn) values (row.msisdn) on conflict (msisdn) do nothing;
     select u.id into driver from public.users u where u.msisdn = row.msisdn;
     insert into public.vouchers (user_id, amount, currency, station_scope, campaign_id, expires_at, metadata)
@@ -415,11 +425,11 @@ begin
     update public.campaign_targets t set voucher_id = voucher, user_id = driver where t.id = row.id;
   end loop;
   update public.campaign_send_queue q set send_started_at = clock, waiting_for = null where q.target_id = any (targets);
-  return query select t.id, t.voucher_id from public.campaign_targets t where t.id = any (targets);
+  return query select t.id, t.voucher_id from public.campaign_targets t where t.id = any (targets) and t.status = 'queued';
 end
 $$;
 comment on function app.begin_campaign_sends(uuid[], timestamptz) is
-  'Marks claimed targets as being handed to WhatsApp (in doubt until recorded); issues voucher campaigns'' vouchers.';
+  'Marks claimed targets as being handed to WhatsApp (in doubt until recorded); issues voucher campaigns'' vouchers. Returns the targets to send.';
 
 -- ── record ──────────────────────────────────────────────────────────────────────────
 -- Sent: the message id kept (status webhooks find the target by it). False when a status
@@ -430,6 +440,7 @@ declare
   clock timestamptz := coalesce(at, clock_timestamp());
   voucher uuid;
 begin
+  update public.campaign_targets t set status = 'queued' where t.id = target and t.status = 'queued_throttled';
   update public.campaign_targets t
      set status = 'sent', message_id = record_campaign_send.message_id, sent_at = clock,
          error_code = null, error_message = null
@@ -537,7 +548,8 @@ begin
   if app.campaign_status(campaign) not in ('running', 'paused') then
     raise exception 'only a running or paused campaign''s targets can be retried' using errcode = 'check_violation';
   end if;
-  update public.campaign_targets t set status = 'queued', attempts = 0
+  -- The old message id goes: a new send's status webhooks must be able to find the target.
+  update public.campaign_targets t set status = 'queued', attempts = 0, message_id = null, sent_at = null
    where t.campaign_id = campaign and t.status = 'failed' and (targets is null or t.id = any (targets));
   get diagnostics retried = row_count;
   return retried;

@@ -187,11 +187,13 @@ async function claimAndPlan(tx: Tx, batch: number, at: Date, result: DispatchRes
       : await tx<(CardVoucher & { png_url: string | null })[]>`
           select id, code5, amount::float8 as amount, currency, station_scope, expires_at, png_url
             from public.vouchers where id = any (${voucherIds}::uuid[])`;
-  return going.map((target) => ({
-    target,
-    template: templates.find((t) => t.id === target.template_id),
-    voucher: vouchers.find((v) => v.id === voucherOf.get(target.target_id)) ?? null,
-  }));
+  return going
+    .filter((target) => voucherOf.has(target.target_id))
+    .map((target) => ({
+      target,
+      template: templates.find((t) => t.id === target.template_id),
+      voucher: vouchers.find((v) => v.id === voucherOf.get(target.target_id)) ?? null,
+    }));
 }
 
 /** Steps 2 and 3 for one target. */

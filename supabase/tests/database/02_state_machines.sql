@@ -15,6 +15,7 @@ insert into legal values
   ('campaign_target', 'queued', 'failed'), ('campaign_target', 'queued', 'opted_out'),
   ('campaign_target', 'queued_throttled', 'queued'), ('campaign_target', 'queued', 'queued_throttled'),
   ('campaign_target', 'delivered', 'read'), ('campaign_target', 'sent', 'failed'),
+  ('campaign_target', 'failed', 'queued'),
   ('insurance_quote', 'pending', 'approved'), ('insurance_quote', 'pending', 'needs_changes'),
   ('insurance_quote', 'needs_changes', 'pending');
 

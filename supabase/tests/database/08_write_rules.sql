@@ -84,7 +84,8 @@ select is(tests.affected($$insert into public.campaign_targets (campaign_id, msi
 
 -- ── TRUNCATE would leave no audit row ───────────────────────────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
-select throws_like('truncate public.campaign_targets', 'campaign_targets cannot be truncated%', 'campaign_targets refuse TRUNCATE');
+-- CASCADE: the send queue references the targets; without it Postgres refuses first.
+select throws_like('truncate public.campaign_targets cascade', 'campaign_targets cannot be truncated%', 'campaign_targets refuse TRUNCATE');
 select throws_like('truncate public.insurance_quotes', 'insurance_quotes cannot be truncated%', 'insurance_quotes refuse TRUNCATE');
 select throws_like('truncate public.admin_roles', 'admin_roles cannot be truncated%', 'admin_roles refuse TRUNCATE');
 

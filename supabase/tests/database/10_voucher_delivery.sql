@@ -5,13 +5,14 @@
 -- voucher_send_queue and voucher_bulk_jobs.
 begin;
 set local search_path = public, extensions, tests;
-select plan(89);
+select plan(93);
 
 -- ── helpers and fixtures (live only inside this transaction) ────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
 
--- Slots other work used this minute would count here.
-delete from public.send_slots where channel = 'whatsapp';
+-- Sends other work was granted in the last minutes, or a back-off, would count here.
+delete from public.send_counts where channel = 'whatsapp';
+update public.send_channels set paused_until = null where channel = 'whatsapp';
 
 create temp table fx (label text primary key, id uuid not null);
 
@@ -76,10 +77,14 @@ create function tests.queued(label text) returns bigint
 language sql stable security definer set search_path = '' as $$
   select count(*) from public.voucher_send_queue q where q.voucher_id = tests.fx(label)
 $$;
+-- Sends granted on a channel (the window is emptied above), and the second of the first.
 create function tests.slots_used(channel text) returns integer
 language sql stable security definer set search_path = '' as $$
-  select coalesce(sum(s.used), 0)::int from public.send_slots s
-   where s.channel = slots_used.channel and s.minute = date_trunc('minute', clock_timestamp())
+  select coalesce(sum(n.used), 0)::int from public.send_counts n where n.channel = slots_used.channel
+$$;
+create function tests.first_grant(channel text) returns timestamptz
+language sql stable security definer set search_path = '' as $$
+  select min(n.second) from public.send_counts n where n.channel = first_grant.channel
 $$;
 create function tests.due_sends() returns jsonb
 language sql stable security definer set search_path = '' as $$
@@ -137,14 +142,26 @@ select tests.enqueue('resend', now() + interval '8 hours');
 select tests.act_as('admin@easymo.test');
 select is(tests.affected($$update public.settings set value = value || '{"whatsapp": {"per_minute": 3}}' where key = 'send_throttle'$$), 1,
   'a super admin sets the WhatsApp throttle to 3 sends a minute');
--- The four calls below must fall in one minute: wait for the next one when this one is ending.
-select pg_sleep(60.5 - extract(second from clock_timestamp())) where extract(second from clock_timestamp()) > 55;
+-- 3 a minute is a share of 1 a second. The two calls below must fall in one second: start
+-- them at the beginning of the next one.
+select pg_sleep(1 - extract(microseconds from clock_timestamp())::int % 1000000 / 1e6);
 select tests.act_as('dataops@easymo.test');
-select is((select array_agg(app.take_send_slot('whatsapp')) from generate_series(1, 3)), array[null, null, null]::timestamptz[],
-  'three sends are granted within the minute');
-select is(app.take_send_slot('whatsapp'), date_trunc('minute', clock_timestamp()) + interval '1 minute',
-  'the fourth is told to retry at the start of the next minute');
-select is(tests.slots_used('whatsapp'), 3, 'and the minute''s counter stays at the budget');
+select is(app.take_send_slot('whatsapp'), null, 'a send is granted');
+select is(app.take_send_slot('whatsapp') - tests.first_grant('whatsapp'), interval '1 second',
+  'a second one in the same second is told to retry the next second (the share of a second is used)');
+-- Two more at the next seconds of a simulated clock (the dispatcher's way) fill the window.
+select tests.act_as_service();
+select is(array[app.take_send_slots('whatsapp', 5, tests.first_grant('whatsapp') + interval '1 second'),
+                app.take_send_slots('whatsapp', 5, tests.first_grant('whatsapp') + interval '2 seconds')], array[1, 1],
+  'the next two seconds grant one send each');
+select is(app.take_send_slots('whatsapp', 5, tests.first_grant('whatsapp') + interval '3 seconds'), 0,
+  'with three sends in the window, the fourth second grants none');
+select tests.act_as('dataops@easymo.test');
+select is(app.take_send_slot('whatsapp'), tests.first_grant('whatsapp') + interval '61 seconds',
+  'a fourth send is told to retry when the oldest send leaves the window');
+select is(app.next_send_slot_at('whatsapp', tests.first_grant('whatsapp') + interval '30 seconds'),
+  tests.first_grant('whatsapp') + interval '61 seconds', 'and so is a sender asking later in the window');
+select is(tests.slots_used('whatsapp'), 3, 'and the window''s counts stay at the budget');
 
 -- ── opt-outs: sha256 hex of the E.164 number in settings.opt_out_list ───────────────
 select tests.act_as('admin@easymo.test');
