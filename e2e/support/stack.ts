@@ -20,6 +20,10 @@ export const stack = {
   jwtSecret: required('SUPABASE_JWT_SECRET'),
   dbUrl: required('SUPABASE_DB_URL'),
   demoPassword: required('DEMO_PASSWORD'),
+  /** What the functions use to reach the WhatsApp sandbox and to check its webhooks. */
+  whatsappToken: required('WHATSAPP_TOKEN'),
+  whatsappAppSecret: required('WHATSAPP_APP_SECRET'),
+  whatsappPhoneNumberId: required('WHATSAPP_PHONE_NUMBER_ID'),
 };
 
 export const DEMO = {

@@ -1,11 +1,12 @@
 /**
  * The inbox pages: `/` lists every phone number the sandbox has seen, `/inbox/:number`
  * shows that phone's chat as the recipient would see it (the business on the left, the
- * recipient's own replies on the right), with status ticks and failure reasons. Plain
+ * recipient's own replies on the right, marketing stop / resume in the middle), with status
+ * ticks and failure reasons, a reply box and the marketing-preference buttons. Plain
  * HTML with inline CSS, no scripts or external assets; every value is escaped.
  */
 import { parameterText } from './templates.ts';
-import type { InboundMessage, MessageStatus, SandboxMessage, SandboxState } from './state.ts';
+import type { InboundMessage, MessageStatus, SandboxMessage, SandboxState, UserPreference } from './state.ts';
 import type { BusinessIdentity } from './webhooks.ts';
 
 export function escapeHtml(value: unknown): string {
@@ -51,6 +52,9 @@ a{color:#008069}
 form.reply{display:flex;gap:6px;padding:8px;background:#f0f2f5}
 form.reply input[name=text]{flex:1;border:0;border-radius:18px;padding:9px 14px;font:inherit}
 form.reply button{border:0;border-radius:18px;background:#008069;color:#fff;padding:0 14px;font:inherit;cursor:pointer}
+.note{align-self:center;background:#fff3c4;color:#54656f;font-size:12px;padding:4px 10px;border-radius:8px}
+form.prefs{display:flex;gap:6px;justify-content:center;padding:0 8px 8px;background:#f0f2f5}
+form.prefs button{border:1px solid #d1d7db;border-radius:14px;background:#fff;color:#54656f;padding:3px 10px;font:12px system-ui,sans-serif;cursor:pointer}
 `;
 
 function page(title: string, body: string): string {
@@ -95,19 +99,18 @@ ${knobs.length > 0 ? `<p class="muted">${knobs.join('<br>')}</p>` : ''}
   );
 }
 
-type Entry = { at: string; outbound: SandboxMessage } | { at: string; inbound: InboundMessage };
+type Entry =
+  | { at: string; outbound: SandboxMessage }
+  | { at: string; inbound: InboundMessage }
+  | { at: string; preference: UserPreference };
 
 export function renderConversation(state: SandboxState, waId: string): string {
   const entries: Entry[] = [
     ...state.messagesTo(waId).map((m) => ({ at: m.received_at, outbound: m })),
     ...state.inboundFrom(waId).map((m) => ({ at: m.received_at, inbound: m })),
+    ...state.preferencesOf(waId).map((p) => ({ at: p.at, preference: p })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const chat =
-    entries.length === 0
-      ? '<div class="empty">No messages yet</div>'
-      : entries
-          .map((entry) => ('outbound' in entry ? businessBubble(entry.outbound) : replyBubble(entry.inbound)))
-          .join('\n');
+  const chat = entries.length === 0 ? '<div class="empty">No messages yet</div>' : entries.map(entryHtml).join('\n');
   return page(
     `+${waId} · WhatsApp sandbox`,
     `<div class="phone">
@@ -118,8 +121,19 @@ export function renderConversation(state: SandboxState, waId: string): string {
 <input name="text" placeholder="Reply as +${escapeHtml(waId)} (try STOP)" required maxlength="4096" autocomplete="off">
 <button type="submit">Send</button>
 </form>
+<form class="prefs" method="post" action="/_sandbox/user-preferences">
+<input type="hidden" name="from" value="${escapeHtml(waId)}">
+<button type="submit" name="value" value="stop">Stop marketing messages</button>
+<button type="submit" name="value" value="resume">Resume marketing messages</button>
+</form>
 </div>`,
   );
+}
+
+function entryHtml(entry: Entry): string {
+  if ('outbound' in entry) return businessBubble(entry.outbound);
+  if ('inbound' in entry) return replyBubble(entry.inbound);
+  return preferenceNote(entry.preference);
 }
 
 function ticks(status: MessageStatus): string {
@@ -192,4 +206,9 @@ function templateContent(template: NonNullable<SandboxMessage['template']>, fail
 
 function replyBubble(message: InboundMessage): string {
   return `<div class="bubble out" data-id="${escapeHtml(message.id)}">${escapeHtml(message.text)}<div class="meta">${escapeHtml(clock(message.received_at))}</div></div>`;
+}
+
+function preferenceNote(preference: UserPreference): string {
+  const what = preference.value === 'stop' ? 'Stopped' : 'Resumed';
+  return `<div class="note">${what} marketing messages · ${escapeHtml(clock(preference.at))}</div>`;
 }

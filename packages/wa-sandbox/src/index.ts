@@ -12,9 +12,10 @@ export type {
   MessageStatus,
   RequestRecord,
   SandboxMessage,
+  UserPreference,
   WebhookAttempt,
 } from './state.ts';
 export { DELIVERY_ERROR_CODES, ERROR_INFO } from './graph-errors.ts';
 export type { DeliveryErrorCode, GraphErrorBody } from './graph-errors.ts';
 export { signBody } from './webhooks.ts';
-export type { DeliveryResult, PricingCategory, StatusEntry, WebhookPayload } from './webhooks.ts';
+export type { DeliveryResult, PricingCategory, StatusEntry, UserPreferenceEntry, WebhookPayload } from './webhooks.ts';

@@ -1,8 +1,9 @@
 /**
  * The request body of `POST /{version}/{phone-number-id}/messages`, validated the way the
  * Cloud API does for the three message types the product sends: text, image, template.
- * Unknown keys are tolerated (the real API ignores e.g. `biz_opaque_callback_data`); a bad
- * shape becomes one Meta-style `details` sentence such as
+ * `biz_opaque_callback_data` is kept (every status webhook of the message echoes it); other
+ * unknown keys are tolerated, as the real API ignores them. A bad shape becomes one
+ * Meta-style `details` sentence such as
  * "Param text['body'] must be at most 4096 characters long.".
  */
 import { z } from 'zod';
@@ -69,6 +70,7 @@ const ZBase = z.looseObject({
   recipient_type: z.literal('individual').optional(),
   to: z.string().regex(PHONE, 'must be a phone number of 8 to 15 digits with an optional leading +'),
   type: z.enum(['text', 'image', 'template']),
+  biz_opaque_callback_data: z.string().max(512).optional(),
 });
 
 const ZText = z.looseObject({
@@ -89,6 +91,8 @@ export type ImageMedia = z.infer<typeof ZImageMedia>;
 
 interface Common {
   to: string;
+  /** Opaque to WhatsApp: echoed in the message's status webhooks. */
+  biz_opaque_callback_data?: string;
 }
 export type SendRequest =
   | (Common & { type: 'text'; text: z.infer<typeof ZText>['text'] })
@@ -101,19 +105,22 @@ export type ParseResult = { ok: true; value: SendRequest } | { ok: false; detail
 export function parseSendRequest(body: unknown): ParseResult {
   const base = ZBase.safeParse(body, { error: issueText });
   if (!base.success) return { ok: false, details: describe(base.error) };
-  const { to, type } = base.data;
+  const { to, type, biz_opaque_callback_data } = base.data;
+  const common: Common = biz_opaque_callback_data === undefined ? { to } : { to, biz_opaque_callback_data };
   switch (type) {
     case 'text': {
       const parsed = ZText.safeParse(body, { error: issueText });
-      return parsed.success ? { ok: true, value: { to, type, text: parsed.data.text } } : fail(parsed.error);
+      return parsed.success ? { ok: true, value: { ...common, type, text: parsed.data.text } } : fail(parsed.error);
     }
     case 'image': {
       const parsed = ZImage.safeParse(body, { error: issueText });
-      return parsed.success ? { ok: true, value: { to, type, image: parsed.data.image } } : fail(parsed.error);
+      return parsed.success ? { ok: true, value: { ...common, type, image: parsed.data.image } } : fail(parsed.error);
     }
     case 'template': {
       const parsed = ZTemplate.safeParse(body, { error: issueText });
-      return parsed.success ? { ok: true, value: { to, type, template: parsed.data.template } } : fail(parsed.error);
+      return parsed.success
+        ? { ok: true, value: { ...common, type, template: parsed.data.template } }
+        : fail(parsed.error);
     }
   }
 }

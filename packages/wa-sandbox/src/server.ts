@@ -1,12 +1,13 @@
 /**
  * The sandbox app: the Cloud API send endpoint (`POST /{version}/{phone-number-id}/messages`),
- * the JSON control API under `/_sandbox` (failure knobs, throughput cap, inbound replies,
- * read-back for tests, media) and the inbox pages. `startSandbox` serves it on 127.0.0.1.
+ * the JSON control API under `/_sandbox` (failure knobs, throughput cap, inbound replies and
+ * marketing preferences, read-back for tests, media) and the inbox pages. `startSandbox` serves it on 127.0.0.1.
  *
  * After an accepted send the message lives on in the background: media links are downloaded,
  * then `sent`, `delivered` (and `read`) status webhooks follow `statusDelayMs` apart, each
  * delivered (with retries) before the next is scheduled, so one message's statuses arrive in
  * order. A failure (async knob or media download) ends the timeline with one `failed` status.
+ * Every status echoes the send request's `biz_opaque_callback_data`, as the Cloud API does.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -28,16 +29,24 @@ import { renderConversation, renderIndex } from './inbox.ts';
 import { downloadImage } from './media.ts';
 import { Scheduler } from './scheduler.ts';
 import { parseSendRequest, waIdOf, type SendRequest } from './schema.ts';
-import { SandboxState, type FailureRule, type RequestRecord, type SandboxMessage } from './state.ts';
+import {
+  SandboxState,
+  type FailureRule,
+  type RequestRecord,
+  type SandboxMessage,
+  type UserPreference,
+  type WebhookKind,
+} from './state.ts';
 import { renderTemplateBody } from './templates.ts';
 import {
   WebhookSender,
   inboundPayload,
   statusPayload,
+  userPreferencePayload,
   type BusinessIdentity,
-  type DeliveryResult,
   type PricingCategory,
   type StatusEntry,
+  type WebhookPayload,
 } from './webhooks.ts';
 
 export interface SandboxOptions {
@@ -105,6 +114,15 @@ const ZInbound = z.object({
   text: z.string().min(1).max(4096),
   name: z.string().min(1).max(256).optional(),
 });
+const ZUserPreference = z.object({
+  from: ZPhone,
+  value: z.enum(['stop', 'resume']),
+  name: z.string().min(1).max(256).optional(),
+});
+const PREFERENCE_DETAIL = {
+  stop: 'User requested to stop marketing messages',
+  resume: 'User requested to resume marketing messages',
+} as const;
 
 class ControlError extends Error {}
 
@@ -187,6 +205,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       id: newWamid(),
       to: request.to,
       wa_id: waId,
+      ...(request.biz_opaque_callback_data === undefined
+        ? {}
+        : { biz_opaque_callback_data: request.biz_opaque_callback_data }),
       received_at: new Date().toISOString(),
       status: 'accepted' as const,
       history: [{ status: 'accepted' as const, at: new Date().toISOString() }],
@@ -252,6 +273,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       status,
       timestamp: unixSeconds(),
       recipient_id: message.wa_id,
+      ...(message.biz_opaque_callback_data === undefined
+        ? {}
+        : { biz_opaque_callback_data: message.biz_opaque_callback_data }),
     });
     if (error) {
       if (!(await run.sleep(statusDelayMs))) return;
@@ -345,17 +369,57 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         text: { body: input.text },
       },
     );
-    const run = scheduler;
-    const delivery: Promise<DeliveryResult> = sender.deliver('inbound', payload, run);
-    run.track(delivery);
-    // The inbox form goes back to the chat at once; the JSON caller gets the delivery result.
-    if (form) return c.redirect(`/inbox/${encodeURIComponent(waId)}`, 303);
-    return c.json({ message, delivery: await delivery });
+    return deliverFromPhone(c, form, waId, 'inbound', payload, { message });
   });
+
+  // WhatsApp's "Stop / resume marketing messages" for this business, as a user_preferences webhook.
+  app.post('/_sandbox/user-preferences', async (c) => {
+    const form = isForm(c);
+    const input = validate(ZUserPreference, form ? await readForm(c) : await readJson(c));
+    const waId = waIdOf(input.from);
+    const now = new Date();
+    const preference: UserPreference = {
+      wa_id: waId,
+      value: input.value,
+      detail: PREFERENCE_DETAIL[input.value],
+      at: now.toISOString(),
+    };
+    state.addPreference(preference);
+    log(`user preference from +${waId}: ${input.value} marketing messages`);
+    const payload = userPreferencePayload(
+      business,
+      { name: input.name ?? 'Sandbox User', wa_id: waId },
+      {
+        wa_id: waId,
+        detail: preference.detail,
+        category: 'marketing_messages',
+        value: input.value,
+        timestamp: Number(unixSeconds(now)),
+      },
+    );
+    return deliverFromPhone(c, form, waId, 'user_preferences', payload, { preference });
+  });
+
+  /** Sends a webhook the phone caused: the inbox form goes back to the chat at once, a JSON caller gets the delivery result. */
+  async function deliverFromPhone(
+    c: Context,
+    form: boolean,
+    waId: string,
+    kind: WebhookKind,
+    payload: WebhookPayload,
+    answer: Record<string, unknown>,
+  ): Promise<Response> {
+    const run = scheduler;
+    const delivery = sender.deliver(kind, payload, run);
+    run.track(delivery);
+    if (form) return c.redirect(`/inbox/${encodeURIComponent(waId)}`, 303);
+    return c.json({ ...answer, delivery: await delivery });
+  }
 
   // ── read API ────────────────────────────────────────────────────────────────
   app.get('/_sandbox/messages', (c) => c.json({ messages: state.messagesTo(queryNumber(c, 'to')) }));
   app.get('/_sandbox/inbound', (c) => c.json({ messages: state.inboundFrom(queryNumber(c, 'from')) }));
+  app.get('/_sandbox/user-preferences', (c) => c.json({ preferences: state.preferencesOf(queryNumber(c, 'from')) }));
   app.get('/_sandbox/requests', (c) => c.json({ requests: state.requests }));
   app.get('/_sandbox/webhooks', (c) => c.json({ webhooks: state.webhooks }));
   app.get('/_sandbox/media/:mediaId', (c) => {

@@ -1,6 +1,6 @@
 /**
  * Everything the sandbox remembers, in memory: accepted messages and their status history,
- * inbound replies, the raw request log, webhook delivery attempts, failure rules, the
+ * inbound replies, marketing preferences, the raw request log, webhook delivery attempts, failure rules, the
  * throughput cap and downloaded media. Phone numbers are keyed by their digits (the wa_id),
  * so '+250788000001' and '250788000001' are the same recipient.
  */
@@ -24,6 +24,8 @@ export interface SandboxMessage {
   to: string;
   wa_id: string;
   type: 'text' | 'image' | 'template';
+  /** From the send request; echoed in every status webhook of the message. */
+  biz_opaque_callback_data?: string;
   /** ISO time the request arrived. */
   received_at: string;
   text?: { body: string; preview_url?: boolean };
@@ -53,6 +55,14 @@ export interface InboundMessage {
   received_at: string;
 }
 
+/** A recipient stopping or resuming marketing messages (`POST /_sandbox/user-preferences` or the inbox). */
+export interface UserPreference {
+  wa_id: string;
+  value: 'stop' | 'resume';
+  detail: string;
+  at: string;
+}
+
 /** One call to the send endpoint, successful or not. */
 export interface RequestRecord {
   at: string;
@@ -66,7 +76,7 @@ export interface RequestRecord {
   error_details?: string;
 }
 
-export type WebhookKind = 'status' | 'inbound';
+export type WebhookKind = 'status' | 'inbound' | 'user_preferences';
 
 /** One webhook POST attempt. */
 export interface WebhookAttempt {
@@ -114,6 +124,7 @@ const CONVERSATION_MS = 24 * 60 * 60 * 1000;
 export class SandboxState {
   readonly messages: SandboxMessage[] = [];
   readonly inbound: InboundMessage[] = [];
+  readonly preferences: UserPreference[] = [];
   readonly requests: RequestRecord[] = [];
   readonly webhooks: WebhookAttempt[] = [];
   readonly failures: FailureRule[] = [];
@@ -152,17 +163,26 @@ export class SandboxState {
     return waId === undefined ? [...this.inbound] : this.inbound.filter((m) => m.wa_id === waId);
   }
 
-  /** One row per phone number that sent or received anything, most recent first. */
+  addPreference(preference: UserPreference): void {
+    this.preferences.push(preference);
+  }
+
+  preferencesOf(waId?: string): UserPreference[] {
+    return waId === undefined ? [...this.preferences] : this.preferences.filter((p) => p.wa_id === waId);
+  }
+
+  /** One row per phone number that sent, received or set anything, most recent first. */
   conversations(): Conversation[] {
     const rows = new Map<string, Conversation>();
-    const touch = (waId: string, at: string, direction: 'outbound' | 'inbound') => {
+    const touch = (waId: string, at: string, direction?: 'outbound' | 'inbound') => {
       const row = rows.get(waId) ?? { wa_id: waId, outbound: 0, inbound: 0, last_at: at };
-      row[direction] += 1;
+      if (direction) row[direction] += 1;
       if (at > row.last_at) row.last_at = at;
       rows.set(waId, row);
     };
     for (const m of this.messages) touch(m.wa_id, m.received_at, 'outbound');
     for (const m of this.inbound) touch(m.wa_id, m.received_at, 'inbound');
+    for (const p of this.preferences) touch(p.wa_id, p.at);
     return [...rows.values()].sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
   }
 
@@ -232,6 +252,7 @@ export class SandboxState {
   clearMessages(): void {
     this.messages.length = 0;
     this.inbound.length = 0;
+    this.preferences.length = 0;
     this.media.clear();
     this.#conversations.clear();
   }

@@ -1,5 +1,5 @@
 /**
- * Webhook payloads shaped like Meta's `messages` field notifications, the
+ * Webhook payloads shaped like Meta's `messages` and `user_preferences` field notifications, the
  * `X-Hub-Signature-256` signature (HMAC-SHA256 of the exact raw body with the app secret),
  * and delivery with a short retry backoff. Every attempt is written to the state's log.
  */
@@ -22,6 +22,7 @@ export interface StatusEntry {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   timestamp: string;
   recipient_id: string;
+  biz_opaque_callback_data?: string;
   conversation?: { id: string; expiration_timestamp?: string; origin: { type: PricingCategory } };
   pricing?: { billable: boolean; pricing_model: 'CBP'; category: PricingCategory };
   errors?: WebhookError[];
@@ -35,15 +36,30 @@ export interface InboundText {
   text: { body: string };
 }
 
+export interface UserPreferenceEntry {
+  wa_id: string;
+  detail: string;
+  category: 'marketing_messages';
+  value: 'stop' | 'resume';
+  /** An integer, unlike every other webhook timestamp (so Meta's reference shows it). */
+  timestamp: number;
+}
+
+export type WebhookField = 'messages' | 'user_preferences';
+
 export interface WebhookPayload {
   object: 'whatsapp_business_account';
   entry: {
     id: string;
-    changes: { field: 'messages'; value: Record<string, unknown> }[];
+    changes: { field: WebhookField; value: Record<string, unknown> }[];
   }[];
 }
 
-function envelope(business: BusinessIdentity, value: Record<string, unknown>): WebhookPayload {
+function envelope(
+  business: BusinessIdentity,
+  value: Record<string, unknown>,
+  field: WebhookField = 'messages',
+): WebhookPayload {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -51,7 +67,7 @@ function envelope(business: BusinessIdentity, value: Record<string, unknown>): W
         id: business.wabaId,
         changes: [
           {
-            field: 'messages',
+            field,
             value: {
               messaging_product: 'whatsapp',
               metadata: {
@@ -80,6 +96,18 @@ export function inboundPayload(
     contacts: [{ profile: { name: contact.name }, wa_id: contact.wa_id }],
     messages: [message],
   });
+}
+
+export function userPreferencePayload(
+  business: BusinessIdentity,
+  contact: { name: string; wa_id: string },
+  preference: UserPreferenceEntry,
+): WebhookPayload {
+  return envelope(
+    business,
+    { contacts: [{ profile: { name: contact.name }, wa_id: contact.wa_id }], user_preferences: [preference] },
+    'user_preferences',
+  );
 }
 
 /** The `X-Hub-Signature-256` header value for a raw body. */

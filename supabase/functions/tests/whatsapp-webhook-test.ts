@@ -1,11 +1,13 @@
 /**
  * The whatsapp-webhook function up to the database boundary: Meta's subscription
  * handshake, the X-Hub-Signature-256 check on the raw body (before it is parsed), the
- * payload contract, and a payload with nothing to record answered without the database
- * (whose URL points at a closed port). Also the signature helpers themselves.
+ * payload contract (statuses, replies, user_preferences), and a payload with nothing to
+ * record answered without the database (whose URL points at a closed port: a query would
+ * be a 500). Also the signature helpers and the keyword reading.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { keywordOf, replyTexts, ZWebhookInboundMessage } from '../../../packages/contracts/src/whatsapp/webhook.ts';
 import { signHubBody, verifyHubSignature } from '../_shared/hub-signature.ts';
 import { app } from '../whatsapp-webhook/app.ts';
 import { errorOf, quietly, UNREACHABLE_DB } from './helpers.ts';
@@ -61,6 +63,68 @@ const INBOUND = {
     },
   ],
 };
+
+type Value = Record<string, unknown>;
+
+/** A payload with one change holding `value` (Meta's envelope around it). */
+const payloadWith = (value: Value, field = 'messages') => ({
+  object: 'whatsapp_business_account',
+  entry: [{ id: '100000000000001', changes: [{ field, value: { messaging_product: 'whatsapp', ...value } }] }],
+});
+
+const message = (fields: Value) => ({
+  from: '250788000001',
+  id: 'wamid.HBgMMjUwNzg4MDAwMDAxFQIAEhgh',
+  timestamp: '1764000000',
+  ...fields,
+});
+
+const preference = (fields: Value = {}) => ({
+  wa_id: '250788000001',
+  detail: 'User requested to stop marketing messages',
+  category: 'marketing_messages',
+  value: 'stop',
+  timestamp: 1764000000,
+  ...fields,
+});
+
+const status = (fields: Value = {}) => ({
+  id: 'wamid.x',
+  status: 'delivered',
+  timestamp: '1764000000',
+  recipient_id: '250788000001',
+  ...fields,
+});
+
+/** Each of these asks for the database: a status, a reply that may be a keyword, a marketing preference. */
+const NEEDS_DATABASE: [string, object][] = [
+  ['a status', payloadWith({ statuses: [status()] })],
+  ['a status carrying a target id', payloadWith({ statuses: [status({ biz_opaque_callback_data: 'target' })] })],
+  ['a text reply', INBOUND],
+  [
+    'a one-word text reply that is no keyword',
+    payloadWith({ messages: [message({ type: 'text', text: { body: 'hello' } })] }),
+  ],
+  [
+    'a quick-reply button',
+    payloadWith({ messages: [message({ type: 'button', button: { text: 'Stop', payload: 'x' } })] }),
+  ],
+  [
+    'an interactive reply button',
+    payloadWith({
+      messages: [
+        message({
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'b1', title: 'STOP' } },
+        }),
+      ],
+    }),
+  ],
+  ['a marketing stop', payloadWith({ user_preferences: [preference()] }, 'user_preferences')],
+  ['a marketing resume', payloadWith({ user_preferences: [preference({ value: 'resume' })] }, 'user_preferences')],
+];
+
+const ZERO_ACK = { statuses: 0, recorded: 0, messages: 0, opt_outs: 0, opt_ins: 0 };
 
 // ── the handshake ─────────────────────────────────────────────────────────────
 
@@ -130,6 +194,26 @@ Deno.test('POST: a missing, malformed, wrong-secret or body-tampered signature i
   }
 });
 
+Deno.test(
+  'POST: an unsigned or forged body that would change the database is refused before the database',
+  async () => {
+    for (const [what, payload] of NEEDS_DATABASE) {
+      const body = JSON.stringify(payload);
+      let statuses: number[] = [];
+      const logged = await quietly(async () => {
+        statuses = [
+          (await deliver(body, null)).status,
+          (await deliver(body, await signHubBody(bytes(body), 'forged-secret'))).status,
+          (await deliver(body, await signHubBody(bytes(`${body} `), APP_SECRET))).status,
+        ];
+      });
+      // A query would have failed as a 500 (and been logged): a 401 means none was made.
+      assert.deepEqual(statuses, [401, 401, 401], what);
+      assert.deepEqual(logged, [], what);
+    }
+  },
+);
+
 Deno.test('POST: correctly signed but not JSON is a 400 invalid_request', async () => {
   for (const body of ['', 'hello', '{"object":', '\u0000']) {
     const error = await errorOf(await deliver(body));
@@ -150,33 +234,45 @@ Deno.test('POST: correctly signed but not JSON is a 400 invalid_request', async 
 });
 
 Deno.test('POST: correctly signed JSON not shaped like a WhatsApp payload is a 400 with issues', async () => {
-  const statusOf = (status: Record<string, unknown>) => ({
-    ...INBOUND,
-    entry: [{ id: '1', changes: [{ field: 'messages', value: { statuses: [status] } }] }],
-  });
+  const statusOf = (fields: Value) => payloadWith({ statuses: [fields] });
+  const messageOf = (fields: Value) => payloadWith({ messages: [fields] });
+  const preferenceOf = (fields: Value) => payloadWith({ user_preferences: [fields] }, 'user_preferences');
   for (const [what, payload] of [
     ['an empty object', {}],
     ['another object', { ...INBOUND, object: 'page' }],
     ['entry not an array', { ...INBOUND, entry: {} }],
     ['a change without value', { ...INBOUND, entry: [{ id: '1', changes: [{ field: 'messages' }] }] }],
     ['a status without id', statusOf({ status: 'sent', timestamp: '1764000000' })],
-    ['a status with a non-numeric timestamp', statusOf({ id: 'wamid.x', status: 'sent', timestamp: 'yesterday' })],
+    ['a status with a non-numeric timestamp', statusOf(status({ timestamp: 'yesterday' }))],
+    ['a status with a numeric callback', statusOf(status({ biz_opaque_callback_data: 42 }))],
+    ['a status with an error without code', statusOf(status({ status: 'failed', errors: [{ title: 'x' }] }))],
+    ['a message without from', messageOf({ id: 'x', timestamp: '1', type: 'text', text: { body: 'STOP' } })],
+    ['a message from a number with +', messageOf(message({ from: '+250788000001', type: 'text' }))],
+    ['a message from a number too short', messageOf(message({ from: '2507', type: 'text' }))],
+    ['a message from a number starting with 0', messageOf(message({ from: '0788000001', type: 'text' }))],
+    ['a message with a non-numeric timestamp', messageOf(message({ timestamp: 'now', type: 'text' }))],
+    ['a text whose body is not a string', messageOf(message({ type: 'text', text: { body: 5 } }))],
+    ['a button whose payload is not a string', messageOf(message({ type: 'button', button: { payload: 1 } }))],
     [
-      'a message without from',
-      {
-        ...INBOUND,
-        entry: [
-          {
-            id: '1',
-            changes: [{ field: 'messages', value: { messages: [{ id: 'x', timestamp: '1', type: 'text' }] } }],
-          },
-        ],
-      },
+      'a reply button without a title',
+      messageOf(message({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'b' } } })),
+    ],
+    ['a preference without wa_id', preferenceOf({ ...preference(), wa_id: undefined })],
+    ['a preference from a number with +', preferenceOf(preference({ wa_id: '+250788000001' }))],
+    ['a preference without value', preferenceOf({ ...preference(), value: undefined })],
+    ['a preference with a negative timestamp', preferenceOf(preference({ timestamp: -1 }))],
+    ['a preference with a fractional timestamp', preferenceOf(preference({ timestamp: 1764000000.5 }))],
+    ['a preference with a text timestamp', preferenceOf(preference({ timestamp: 'soon' }))],
+    ['preferences not an array', payloadWith({ user_preferences: preference() }, 'user_preferences')],
+    [
+      'a good STOP beside one malformed preference',
+      payloadWith({ messages: INBOUND.entry[0]?.changes[0]?.value.messages, user_preferences: [{ value: 'stop' }] }),
     ],
     ['an array', [INBOUND]],
     ['a number', 42],
     ['null', null],
   ] as const) {
+    // Refused whole before the database: an unreachable database would have made it a 500.
     const error = await errorOf(await deliver(JSON.stringify(payload)));
     assert.equal(error.status, 400, what);
     assert.equal(error.code, 'invalid_request', what);
@@ -184,41 +280,125 @@ Deno.test('POST: correctly signed JSON not shaped like a WhatsApp payload is a 4
   }
 });
 
-Deno.test(
-  'POST: a signed payload with one inbound message and no statuses is counted without the database',
-  async () => {
-    const response = await deliver(JSON.stringify(INBOUND));
-    assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { statuses: 0, recorded: 0, messages: 1 });
+Deno.test('POST: a signed payload with nothing to record or match is counted without the database', async () => {
+  const cases: [string, object, Partial<typeof ZERO_ACK>][] = [
+    [
+      'an image',
+      payloadWith({ messages: [message({ type: 'image', image: { id: '1', mime_type: 'image/jpeg' } })] }),
+      { messages: 1 },
+    ],
+    [
+      'a reaction',
+      payloadWith({ messages: [message({ type: 'reaction', reaction: { emoji: '👍', message_id: 'x' } })] }),
+      { messages: 1 },
+    ],
+    ['a text message without its text', payloadWith({ messages: [message({ type: 'text' })] }), { messages: 1 }],
+    // Chat that cannot be a keyword (one word of 2 to 20 letters or digits, once trimmed).
+    [
+      'chat',
+      payloadWith({
+        messages: ['Hello, how are you?', 'STOP ALL', '🚕⛽', 'x', 'a'.repeat(21)].map((body) =>
+          message({ type: 'text', text: { body } }),
+        ),
+      }),
+      { messages: 5 },
+    ],
+    [
+      'a button that is no keyword',
+      payloadWith({ messages: [message({ type: 'button', button: { text: 'Not now!' } })] }),
+      { messages: 1 },
+    ],
+    [
+      'a list reply (not a button)',
+      payloadWith({
+        messages: [
+          message({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r', title: 'STOP' } } }),
+        ],
+      }),
+      { messages: 1 },
+    ],
+    // Statuses WhatsApp may send that are not recorded (e.g. 'deleted').
+    ['a deleted status', payloadWith({ statuses: [status({ status: 'deleted' })] }), {}],
+    [
+      'another preference category',
+      payloadWith({ user_preferences: [preference({ category: 'other' })] }, 'user_preferences'),
+      {},
+    ],
+    [
+      'another preference value',
+      payloadWith({ user_preferences: [preference({ value: 'interested' })] }, 'user_preferences'),
+      {},
+    ],
+    ['nothing at all', payloadWith({}), {}],
+  ];
+  for (const [what, payload, counts] of cases) {
+    const response = await deliver(JSON.stringify(payload));
+    assert.equal(response.status, 200, what);
+    assert.deepEqual(await response.json(), { ...ZERO_ACK, ...counts }, what);
+  }
 
-    // Statuses WhatsApp may send that are not recorded (e.g. 'deleted') need no database either.
-    const ignored = structuredClone(INBOUND) as { entry: { changes: { value: Record<string, unknown> }[] }[] };
-    const value = ignored.entry[0]?.changes[0]?.value ?? {};
-    value.statuses = [{ id: 'wamid.x', status: 'deleted', timestamp: '1764000000', recipient_id: '250788000001' }];
-    const answer = await deliver(JSON.stringify(ignored));
-    assert.equal(answer.status, 200);
-    assert.deepEqual(await answer.json(), { statuses: 0, recorded: 0, messages: 1 });
+  // An uppercase signature is the same signature.
+  const body = JSON.stringify(cases[0]?.[1]);
+  const upper = `sha256=${(await signHubBody(bytes(body), APP_SECRET)).slice(7).toUpperCase()}`;
+  assert.equal((await deliver(body, upper)).status, 200);
+});
 
-    // An uppercase signature is the same signature.
-    const body = JSON.stringify(INBOUND);
-    const upper = `sha256=${(await signHubBody(bytes(body), APP_SECRET)).slice(7).toUpperCase()}`;
-    assert.equal((await deliver(body, upper)).status, 200);
-  },
-);
+Deno.test('control: statuses, replies and marketing preferences do reach the (unreachable) database', async () => {
+  for (const [what, payload] of NEEDS_DATABASE) {
+    let response: Response | undefined;
+    const logged = await quietly(async () => {
+      response = await deliver(JSON.stringify(payload));
+    });
+    assert.ok(response);
+    const error = await errorOf(response);
+    assert.equal(error.status, 500, `${what}: so the 200s above really did not use the database`);
+    assert.equal(error.code, 'internal', what);
+    assert.equal(logged.length, 1, what);
+  }
+});
 
-Deno.test('control: a status to record does reach the (unreachable) database, and fails as a bare 500', async () => {
-  const withStatus = structuredClone(INBOUND) as { entry: { changes: { value: Record<string, unknown> }[] }[] };
-  const value = withStatus.entry[0]?.changes[0]?.value ?? {};
-  value.statuses = [{ id: 'wamid.x', status: 'delivered', timestamp: '1764000000', recipient_id: '250788000001' }];
-  let response: Response | undefined;
-  const logged = await quietly(async () => {
-    response = await deliver(JSON.stringify(withStatus));
-  });
-  assert.ok(response);
-  const error = await errorOf(response);
-  assert.equal(error.status, 500, 'so the 200 above really did not use the database');
-  assert.equal(error.code, 'internal');
-  assert.equal(logged.length, 1);
+// ── reading replies as keywords ───────────────────────────────────────────────
+
+Deno.test('keywordOf: trims, upper-cases and drops surrounding punctuation and emoji, nothing inside', () => {
+  const cases: [string, string][] = [
+    ['stop', 'STOP'],
+    [' Stop! ', 'STOP'],
+    ['\tSTOP.\n', 'STOP'],
+    ['¡¡stop!!', 'STOP'],
+    ['"Stop"', 'STOP'],
+    ['🛑 STOP 🛑', 'STOP'],
+    ['stop 👍🏽', 'STOP'],
+    ['Hagarika.', 'HAGARIKA'],
+    ['arrêt', 'ARRÊT'],
+    ['STOP ALL', 'STOP ALL'],
+    ['S.T.O.P', 'S.T.O.P'],
+    ['stop2', 'STOP2'],
+    ['!!!', ''],
+    ['', ''],
+    ['🚕⛽', ''],
+  ];
+  for (const [text, keyword] of cases) assert.equal(keywordOf(text), keyword, JSON.stringify(text));
+});
+
+Deno.test('replyTexts: a text body, a button text and payload, a reply button title; nothing else', () => {
+  const of = (fields: Value) => replyTexts(ZWebhookInboundMessage.parse(message(fields)));
+  assert.deepEqual(of({ type: 'text', text: { body: ' Stop! ' } }), [' Stop! ']);
+  assert.deepEqual(of({ type: 'text' }), []);
+  assert.deepEqual(of({ type: 'button', button: { text: 'Stop promotions', payload: 'STOP' } }), [
+    'Stop promotions',
+    'STOP',
+  ]);
+  assert.deepEqual(of({ type: 'button', button: { payload: 'STOP' } }), ['STOP']);
+  assert.deepEqual(
+    of({ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'STOP', title: 'Stop' } } }),
+    ['Stop'],
+  );
+  assert.deepEqual(
+    of({ type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r', title: 'STOP' } } }),
+    [],
+  );
+  // A text field on another type is not the message's text.
+  assert.deepEqual(of({ type: 'image', text: { body: 'STOP' } }), []);
 });
 
 Deno.test('POST: a body over 1,000,000 bytes is a 413 payload_too_large, before its signature is checked', async () => {
