@@ -10,6 +10,14 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZAuditQuery } from '../../packages/contracts/src/admin/audit.ts';
 import {
+  ZCreateCampaignRequest,
+  ZImportTargetsRequest,
+  ZListCampaignsQuery,
+  ZListTargetsQuery,
+  ZRetryTargetsRequest,
+  ZUpdateCampaignRequest,
+} from '../../packages/contracts/src/admin/campaigns.ts';
+import {
   ZAssignOperatorRequest,
   ZCreateStationRequest,
   ZListStationsQuery,
@@ -34,6 +42,7 @@ import { ZBulkIssueRequest } from '../../packages/contracts/src/vouchers/bulk.ts
 import { ZIssueVoucherRequest } from '../../packages/contracts/src/vouchers/issue.ts';
 import { ZListVouchersQuery, ZVoucherFilter } from '../../packages/contracts/src/vouchers/list.ts';
 import { ZVoidVoucherRequest } from '../../packages/contracts/src/vouchers/manage.ts';
+import { checkCampaignCsv } from '../../packages/domain/src/campaign-csv.ts';
 import { checkVoucherCsv } from '../../packages/domain/src/voucher-csv.ts';
 import { db, DEMO, signIn, stack } from '../support/stack.ts';
 import { DRIVER, forgetAttempts, STATION_1, type Json } from '../support/vouchers.ts';
@@ -817,6 +826,19 @@ const SETTING_VALUES: Record<EditableSettingKey, { good: () => unknown; bad: unk
       { id: 'fuzz' },
     ],
   },
+  opt_out_keywords: {
+    good: () => ({ stop: ['STOP'], resume: ['START'] }),
+    bad: [
+      { stop: [], resume: [] },
+      { stop: ['STOP'], resume: ['stop'] },
+      { stop: ['two words'], resume: [] },
+      { stop: ['S'], resume: [] },
+      { stop: ['STOP'] },
+      { stop: 'STOP', resume: [] },
+      { stop: ['STOP'], resume: [], extra: [] },
+      ['STOP'],
+    ],
+  },
   revolut_link: {
     good: () => ({ url: 'https://revolut.me/fuzz' }),
     bad: [
@@ -866,6 +888,109 @@ const setRolesSpec: BodySpec = {
     roles: () => pick(['support', null, {}, [pick(ROLE_NAMES_BAD)], Array(5).fill('support'), [['support']]]),
   },
   required: ['roles'],
+};
+
+// Campaigns. The seeded draft is a voucher campaign whose template asks each row for `name`.
+const SEEDED_DRAFT_CAMPAIGN = 'e0000000-0000-4000-8000-000000000003';
+const BAD_WINDOWS = [
+  { start: '22:00', end: '22:00' },
+  { start: '24:00', end: '06:00' },
+  { start: '22:00' },
+  { start: '9:00', end: '10:00' },
+  '22:00-06:00',
+  [],
+];
+const BAD_VOUCHERS = [
+  { amount: 0, expires_in_days: 1 },
+  { amount: 100, expires_in_days: 0 },
+  { amount: 100, expires_in_days: 366 },
+  { amount: 100 },
+  { amount: '100', expires_in_days: 1 },
+  { amount: 100, expires_in_days: 1, station_scope: 'KGL-KCY-01' },
+  { amount: 100, expires_in_days: 1, valid_days: 1 },
+];
+const campaignFields: BodySpec['fields'] = {
+  name: () => pick(['', '   ', 'x'.repeat(121), 42, null, [], {}]),
+  type: () => pick(['', 'sms', 'PROMO', 'voucher ', 1, null]),
+  template_id: () => pick(['', '   ', 'x'.repeat(65), 42, null, []]),
+  quiet_hours: () => pick(BAD_WINDOWS),
+  voucher: () => pick(BAD_VOUCHERS),
+};
+const createCampaignSpec: BodySpec = {
+  bases: () => [
+    { name: `Fuzz ${hex(4)}`, type: 'promo', template_id: 'weekend_promo' },
+    {
+      name: `Fuzz ${hex(4)}`,
+      type: 'voucher',
+      template_id: 'voucher_issued',
+      quiet_hours: { start: '21:00', end: '07:00' },
+      voucher: { amount: 1000, expires_in_days: 7 },
+    },
+  ],
+  fields: campaignFields,
+  required: ['name', 'type', 'template_id'],
+  extra: [
+    () => ({ body: (b) => ({ ...b, type: 'voucher', voucher: null }), note: 'a voucher campaign without its voucher' }),
+    () => ({
+      body: (b) => ({ ...b, type: 'promo', voucher: { amount: 1, expires_in_days: 1 } }),
+      note: 'a promo campaign with a voucher',
+    }),
+    () => ({ body: (b) => ({ ...b, status: 'running' }), note: 'a status' }),
+  ],
+};
+const updateCampaignSpec: BodySpec = {
+  bases: () => [{ name: `Fuzz ${hex(4)}` }, { quiet_hours: null }, { quiet_hours: { start: '20:00', end: '06:00' } }],
+  fields: { ...campaignFields, status: () => pick(['running', 'done', 'draft']) },
+  required: [],
+  extra: [() => ({ body: () => ({}), note: 'an empty patch' })],
+};
+/** CSVs the seeded draft's import refuses as a whole (each checked against the rules before use). */
+function badCampaignCsv(): { csv: string; note: string } {
+  const rows = () => Array.from({ length: 1 + int(5) }, () => `${goodMsisdn()},Fuzz`);
+  const options: [string, () => string][] = [
+    ['no msisdn column', () => `name\nFuzz`],
+    ['no name column', () => `msisdn\n${goodMsisdn()}`],
+    ['msisdn and phone columns', () => `msisdn,phone,name\n${goodMsisdn()},${goodMsisdn()},A`],
+    ['a column twice', () => `msisdn,name,name\n${goodMsisdn()},A,B`],
+    ['an unclosed quote', () => `msisdn,name\n"${goodMsisdn()},Fuzz`],
+    ['header only', () => pick(['msisdn,name', 'msisdn,name\n', 'msisdn,name\r\n\r\n'])],
+    ['a value too many', () => `msisdn,name\n${rows().join('\n')}\n${goodMsisdn()},Fuzz,extra`],
+    [
+      '50,001 rows',
+      () =>
+        `msisdn,name\n${Array.from({ length: 50_001 }, (_, i) => `+2507${String(i).padStart(8, '0')},A`).join('\n')}`,
+    ],
+    ['junk text', () => pick([...WEIRD.filter((w) => w.trim() !== ''), HUGE])],
+  ];
+  const [note, make] = pick(options);
+  return { csv: make(), note: `csv: ${note}` };
+}
+const importSpec: BodySpec = {
+  bases: () => [
+    { csv: `msisdn,name\n${goodMsisdn()},Fuzz\n`, dry_run: false },
+    { csv: `msisdn,name,note\n${goodMsisdn()},Fuzz,x\n`, dry_run: false, default_country: 'MT' },
+  ],
+  fields: {
+    csv: () => pick(['', 42, null, [], { a: 1 }, ['msisdn,name'], 'x'.repeat(5_000_001)]),
+    dry_run: () => pick(['true', 'false', 0, 1, null, 'yes', []]),
+    default_country: () => pick(['', 'rw', 'XX', 'RWA', 1, null, ...SQL]),
+  },
+  required: ['csv'],
+  focus: {
+    share: 0.5,
+    make: () => {
+      const bad = badCampaignCsv();
+      return { value: { csv: bad.csv, dry_run: false }, note: `${bad.note}, dry_run false` };
+    },
+  },
+};
+const retrySpec: BodySpec = {
+  bases: () => [{ target_ids: [uuid()] }, {}],
+  fields: {
+    target_ids: () =>
+      pick([[], [pick(BAD_UUIDS)], 'all', null, {}, uuid(), Array.from({ length: 1001 }, uuid), [uuid(), 42]]),
+  },
+  required: [],
 };
 
 // Query strings: a valid query, then bad values, unknown keys, repeated keys, forged cursors.
@@ -1063,6 +1188,47 @@ const auditQuerySpec: QuerySpec = {
   ],
 };
 
+const campaignsQuerySpec: QuerySpec = {
+  schema: ZListCampaignsQuery,
+  bases: () => [[], [['status', 'running']], [['q', 'fuel']]],
+  fields: {
+    status: () => pick(['', 'sending', 'RUNNING', 'draft,done', ...SQL]),
+    q: () => pick(['', '   ', 'x'.repeat(121), '\t']),
+  },
+};
+
+/** Target cursors the function cannot decode (it gives out base64url of `[last_update_at, id]`). */
+const TARGET_FORGED_CURSORS = [
+  () => '!!!not base64!!!',
+  () => b64url('{"a":1}'),
+  () => b64url('null'),
+  () => b64url(`["2026-01-01T00:00:00Z","${uuid()}"]`),
+  () => b64url(`["not a time","${uuid()}"]`),
+  () => b64url(`["2026-01-01 00:00:00+00","zzz"]`),
+  () => b64url(`["2026-13-45 99:99:99+00","${uuid()}"]`),
+];
+
+const targetsQuerySpec: QuerySpec = {
+  schema: ZListTargetsQuery,
+  bases: () => [[], [['status', 'failed']], [['q', '25078']], [['limit', '10']]],
+  fields: {
+    status: () => pick(['', 'lost', 'FAILED', 'sent,read', ...SQL]),
+    q: () => pick(['', 'abc', '+', '1', '+2507x', '1'.repeat(16), '%', '_']),
+    limit: () => pick(['0', '201', '-1', '1.5', 'abc', '', 'NaN', '1e309', '10abc']),
+    cursor: () => 'c'.repeat(201 + int(2000)),
+  },
+  extra: [
+    () => {
+      const cursor = pick(TARGET_FORGED_CURSORS)();
+      return {
+        query: (q) => [...q.filter(([k]) => k !== 'cursor'), ['cursor', cursor]],
+        note: `undecodable cursor ${short(cursor, 40)}`,
+        forged: cursor,
+      };
+    },
+  ],
+};
+
 function mutateQuery(spec: QuerySpec): { query: string; note: string; forgedCursor: boolean } {
   let pairs: Query = pick(spec.bases()).map(([k, v]) => [k, v]);
   const notes: string[] = [];
@@ -1215,6 +1381,16 @@ const PER_ROUTE = {
   'GET admin/audit': 70,
   'POST admin/users/invite': 60,
   'PUT admin/users/:id/roles': 50,
+  'GET admin/campaigns': 40,
+  'POST admin/campaigns': 60,
+  'GET admin/campaigns/:id': 30,
+  'PATCH admin/campaigns/:id': 50,
+  'DELETE admin/campaigns/:id': 30,
+  'POST admin/campaigns/:id/targets/import': 80,
+  'GET admin/campaigns/:id/targets': 50,
+  'POST admin/campaigns/:id/targets/retry': 40,
+  'GET admin/campaigns/:id/estimate': 30,
+  'POST admin/campaigns/:id/{start,pause,resume,finish}': 40,
 } as const;
 type Route = keyof typeof PER_ROUTE;
 
@@ -1525,6 +1701,124 @@ function generate(fixtures: Fixtures): Case[] {
     return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
   });
 
+  // Campaigns: existing ones (the seeded draft, running and done) are targets too, as for
+  // stations. A path id that names one is only used where the request is refused before
+  // anything happens (malformed bodies); a GET of an existing one would answer 200.
+  const campaignIds = [
+    SEEDED_DRAFT_CAMPAIGN,
+    'e0000000-0000-4000-8000-000000000001',
+    'e0000000-0000-4000-8000-000000000002',
+  ];
+  const campaignId = () => (chance(0.4) ? pick(campaignIds) : chance(0.5) ? uuid() : badId());
+  const unknownCampaign = () => (chance(0.4) ? uuid() : badId());
+  add('GET admin/campaigns', () => queryCase('GET admin/campaigns', 'admin/campaigns', 'admin', campaignsQuerySpec));
+  add('POST admin/campaigns', () =>
+    jsonCase('POST admin/campaigns', 'admin/campaigns', 'admin', createCampaignSpec, accepts(ZCreateCampaignRequest)),
+  );
+  add('GET admin/campaigns/:id', () => {
+    const id = unknownCampaign();
+    return {
+      route: 'GET admin/campaigns/:id',
+      method: 'GET',
+      path: `admin/campaigns/${pathId(id)}`,
+      caller: 'admin',
+      note: `id ${short(id, 60)}`,
+    };
+  });
+  add('PATCH admin/campaigns/:id', () => {
+    const id = campaignId();
+    const c = jsonCase(
+      'PATCH admin/campaigns/:id',
+      `admin/campaigns/${pathId(id)}`,
+      'admin',
+      updateCampaignSpec,
+      accepts(ZUpdateCampaignRequest),
+      'PATCH',
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('DELETE admin/campaigns/:id', () => {
+    // Never an existing campaign: deleting the seeded draft is a valid request.
+    const id = unknownCampaign();
+    return {
+      route: 'DELETE admin/campaigns/:id',
+      method: 'DELETE',
+      path: `admin/campaigns/${pathId(id)}`,
+      caller: 'admin',
+      note: `id ${short(id, 60)}`,
+    };
+  });
+  add('POST admin/campaigns/:id/targets/import', () => {
+    const id = campaignId();
+    const importAccepted = (b: string | Bytes) => {
+      const judged = judgeJson(b, ZImportTargetsRequest);
+      if (judged.refused) return false;
+      // A dry run answers 200 whatever the file says; a real one only refuses a file-level problem.
+      if (judged.data.dry_run) return true;
+      return (
+        checkCampaignCsv(judged.data.csv, { variables: ['name'], defaultCountry: judged.data.default_country })
+          .problem === undefined
+      );
+    };
+    const c = jsonCase(
+      'POST admin/campaigns/:id/targets/import',
+      `admin/campaigns/${pathId(id)}/targets/import`,
+      'admin',
+      importSpec,
+      importAccepted,
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('GET admin/campaigns/:id/targets', () => {
+    const c = queryCase(
+      'GET admin/campaigns/:id/targets',
+      `admin/campaigns/${SEEDED_DRAFT_CAMPAIGN}/targets`,
+      'admin',
+      targetsQuerySpec,
+    );
+    if (chance(0.2)) {
+      const id = unknownCampaign();
+      return { ...c, path: `admin/campaigns/${pathId(id)}/targets`, note: `id ${short(id, 40)}` };
+    }
+    return c;
+  });
+  add('POST admin/campaigns/:id/targets/retry', () => {
+    const id = campaignId();
+    const c = jsonCase(
+      'POST admin/campaigns/:id/targets/retry',
+      `admin/campaigns/${pathId(id)}/targets/retry`,
+      'admin',
+      retrySpec,
+      accepts(ZRetryTargetsRequest),
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('GET admin/campaigns/:id/estimate', () => {
+    const id = unknownCampaign();
+    return {
+      route: 'GET admin/campaigns/:id/estimate',
+      method: 'GET',
+      path: `admin/campaigns/${pathId(id)}/estimate`,
+      caller: 'admin',
+      note: `id ${short(id, 60)}`,
+    };
+  });
+  add('POST admin/campaigns/:id/{start,pause,resume,finish}', () => {
+    const id = campaignId();
+    const action = pick(['start', 'pause', 'resume', 'finish']);
+    // The actions take no body: anything but nothing (or {}) is refused before the campaign is read.
+    const noBodyAccepted = (b: string | Bytes) => ['', '{}'].includes(decoder.decode(bytesOf(b)).trim());
+    const spec: BodySpec = { bases: () => [{}], fields: { force: junk, status: junk, at: junk }, required: [] };
+    const c = jsonCase(
+      'POST admin/campaigns/:id/{start,pause,resume,finish}',
+      `admin/campaigns/${pathId(id)}/${action}`,
+      'admin',
+      spec,
+      noBodyAccepted,
+    );
+    return { ...c, note: `${action} id ${short(id, 40)}; ${c.note}` };
+  });
+
   // Bodies over the size limit (refused before they are read).
   const oversize = 'x'.repeat(MAX_BODY_BYTES + 1);
   const tooBig: [Route, string, Caller, Method?][] = [
@@ -1540,6 +1834,8 @@ function generate(fixtures: Fixtures): Case[] {
     ['PUT admin/settings/:key', 'admin/settings/templates', 'admin', 'PUT'],
     ['POST admin/opt-outs', 'admin/opt-outs', 'admin'],
     ['POST admin/users/invite', 'admin/users/invite', 'admin'],
+    ['POST admin/campaigns', 'admin/campaigns', 'admin'],
+    ['PATCH admin/campaigns/:id', `admin/campaigns/${SEEDED_DRAFT_CAMPAIGN}`, 'admin', 'PATCH'],
   ];
   for (const [route, path, caller, method = 'POST'] of tooBig) {
     cases.push({
@@ -1553,6 +1849,16 @@ function generate(fixtures: Fixtures): Case[] {
       note: `${oversize.length} bytes`,
     });
   }
+  cases.push({
+    route: 'POST admin/campaigns/:id/targets/import',
+    method: 'POST',
+    path: `admin/campaigns/${SEEDED_DRAFT_CAMPAIGN}/targets/import`,
+    caller: 'admin',
+    body: 'x'.repeat(6_000_001),
+    expect: [413],
+    oversize: true,
+    note: '6000001 bytes (the import limit is 6 MB: a 5 MB CSV as JSON)',
+  });
   cases.push({
     route: 'POST whatsapp-webhook',
     method: 'POST',
@@ -1677,6 +1983,10 @@ const TABLES = [
   'public.stations',
   'public.station_operators',
   'public.admin_roles',
+  'public.campaigns',
+  'public.campaign_targets',
+  'public.campaign_send_queue',
+  'public.opt_outs',
   'auth.users',
   'auth.identities',
 ] as const;

@@ -46,6 +46,21 @@ $$;
 comment on function app.is_opted_out(text) is
   'True when the number opted out: in public.opt_outs or (as its sha256) in settings.opt_out_list.';
 
+-- How many numbers are opted out, both lists together (a number on both counted once).
+-- A count reveals no number, so every admin may read it, unlike the table.
+create function app.opt_out_count() returns integer
+language sql stable security definer set search_path = '' as $$
+  select case when app.is_admin() then
+    (select coalesce(jsonb_array_length(s.value), 0) from public.settings s where s.key = 'opt_out_list')
+    + (select count(*) from public.opt_outs o
+        where not exists (select 1 from public.settings s
+                           where s.key = 'opt_out_list' and s.value ? app.msisdn_hash(o.phone_e164)))::int
+  end
+$$;
+comment on function app.opt_out_count() is 'Opted-out numbers across settings.opt_out_list and public.opt_outs; null for non-admins.';
+revoke all on function app.opt_out_count() from public, anon;
+grant execute on function app.opt_out_count() to authenticated, service_role;
+
 create function app.record_opt_out(msisdn text, reason text, at timestamptz default null) returns boolean
 language plpgsql security definer set search_path = '' as $$
 begin
@@ -229,6 +244,8 @@ comment on column public.campaign_targets.error_message is 'What WhatsApp said a
 comment on column public.campaign_targets.sent_at is 'When WhatsApp accepted the message.';
 comment on column public.campaign_targets.voucher_id is 'A voucher campaign''s voucher for this target, issued when its turn comes.';
 create unique index campaign_targets_voucher_id_idx on public.campaign_targets (voucher_id) where voucher_id is not null;
+-- The panel's targets table: a campaign's targets, newest activity first, in keyset pages.
+create index campaign_targets_campaign_activity_idx on public.campaign_targets (campaign_id, last_update_at desc, id desc);
 
 -- A failed target can be tried again (the panel's "Retry failed").
 insert into app.state_transitions (machine, from_state, to_state) values ('campaign_target', 'failed', 'queued');

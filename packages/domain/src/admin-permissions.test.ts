@@ -18,4 +18,12 @@ describe('admin permissions', () => {
     expect(can(['data_ops', 'support', 'readonly'], 'settings.edit')).toBe(false);
     expect(can(['readonly', 'super_admin'], 'users.manage')).toBe(true);
   });
+
+  it('lets super admins and support run campaigns and see their targets, no one else', () => {
+    for (const action of ['campaigns.run', 'campaigns.targets'] as const) {
+      expect(can(['super_admin'], action)).toBe(true);
+      expect(can(['support'], action)).toBe(true);
+      expect(can(['data_ops', 'readonly'], action)).toBe(false);
+    }
+  });
 });

@@ -6,7 +6,7 @@
 import type { AdminRole } from './roles.ts';
 
 export const ADMIN_ACTIONS = {
-  /** Read the dashboard, vouchers, stations, settings and the audit log. */
+  /** Read the dashboard, vouchers, stations, campaigns, settings and the audit log. */
   'panel.read': ['super_admin', 'support', 'data_ops', 'readonly'],
   'vouchers.issue': ['super_admin', 'data_ops'],
   'vouchers.void': ['super_admin', 'data_ops'],
@@ -14,6 +14,10 @@ export const ADMIN_ACTIONS = {
   'stations.edit': ['super_admin', 'data_ops'],
   'settings.edit': ['super_admin'],
   'users.manage': ['super_admin'],
+  /** Create, edit and delete draft campaigns; start, pause, resume and finish them. */
+  'campaigns.run': ['super_admin', 'support'],
+  /** See campaign targets (drivers' numbers and personal variables): import, list, retry, estimate. */
+  'campaigns.targets': ['super_admin', 'support'],
 } as const satisfies Record<string, readonly AdminRole[]>;
 
 export type AdminAction = keyof typeof ADMIN_ACTIONS;

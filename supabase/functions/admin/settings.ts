@@ -9,10 +9,12 @@
  *   POST /opt-outs/remove       take a number off the list (super_admin)
  *   POST /opt-outs/check        is this number opted out? (any admin)
  *
- * Opt-outs are stored only as app.msisdn_hash(e164) in settings.opt_out_list, never as
- * numbers. Adding and removing are single guarded UPDATEs of that row: under READ
- * COMMITTED a concurrent writer waits for the row and re-applies its change to the
- * committed value, so concurrent adds of different numbers all land.
+ * Opt-outs the admins add are stored only as app.msisdn_hash(e164) in
+ * settings.opt_out_list, never as numbers. Adding and removing are single guarded UPDATEs
+ * of that row: under READ COMMITTED a concurrent writer waits for the row and re-applies
+ * its change to the committed value, so concurrent adds of different numbers all land.
+ * Drivers' own STOPs land in public.opt_outs (the WhatsApp webhook); "opted out" and the
+ * count cover both lists (app.is_opted_out), a number on both counted once.
  */
 import type { Hono } from 'hono';
 import {
@@ -58,13 +60,12 @@ async function changesOf(tx: Tx, rows: SettingRow[]) {
   );
 }
 
-/** The opt-out list's state for one number (hashed in SQL) and its size. */
+/** Whether one number is opted out (either list) and the count. */
 async function optOutState(tx: Tx, msisdn: string): Promise<{ opted_out: boolean; count: number }> {
-  const [row] = await tx<{ opted_out: boolean; count: number }[]>`
-    select s.value ? app.msisdn_hash(${msisdn}) as opted_out, jsonb_array_length(s.value)::int as count
-      from public.settings s where s.key = ${OPT_OUT_KEY}`;
-  if (!row) throw new Error('settings.opt_out_list is missing');
-  return row;
+  const [row] = await tx<{ opted_out: boolean; count: number | null }[]>`
+    select app.is_opted_out(${msisdn}) as opted_out, app.opt_out_count() as count`;
+  if (!row || row.count === null) throw new Error('settings.opt_out_list is missing');
+  return { opted_out: row.opted_out, count: row.count };
 }
 
 export function settingsRoutes(app: Hono): void {
@@ -76,10 +77,10 @@ export function settingsRoutes(app: Hono): void {
       const rows = await tx<SettingRow[]>`
         select key, value, updated_at, updated_by from public.settings where key = any (${keys}) order by key`;
       const values = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-      const optOuts = values[OPT_OUT_KEY];
+      const [count] = await tx<{ n: number | null }[]>`select app.opt_out_count() as n`;
       return {
         ...Object.fromEntries(Object.keys(EDITABLE_SETTINGS).map((key) => [key, values[key]])),
-        opt_out_count: Array.isArray(optOuts) ? optOuts.length : 0,
+        opt_out_count: count?.n ?? 0,
         changes: await changesOf(tx, rows),
       };
     });
