@@ -580,7 +580,7 @@ describe('GET admin/campaigns/:id/targets', () => {
     for (const id of failed) await failTarget(id); // one transaction each: each a later last_update_at
     const [waiting] = await targetIds(campaign.id, [numbers[20] as string]);
     await sql`update public.campaign_send_queue set next_attempt_at = now() + interval '2 hours', waiting_for = 'quiet_hours'
-               where target_id = ${waiting}`;
+               where target_id = ${waiting as string}`;
   });
 
   async function page(query: string, client: SupabaseClient = as.support) {
@@ -744,7 +744,7 @@ describe('POST admin/campaigns/:id/targets/retry', () => {
     });
     expect([named.status, named.body]).toEqual([200, { retried: 1 }]);
     const [first] = await sql<{ status: string; attempts: number }[]>`
-      select status, attempts from public.campaign_targets where id = ${ids[0]}`;
+      select status, attempts from public.campaign_targets where id = ${ids[0] as string}`;
     expect(first).toEqual({ status: 'queued', attempts: 0 });
     expect(await queued()).toBe(2);
 
@@ -758,8 +758,8 @@ describe('POST admin/campaigns/:id/targets/retry', () => {
   });
 
   it.each([
-    ['draft', () => promo().then((c) => c.id)],
-    ['done', async () => SEEDED_DONE],
+    ['draft', (): Promise<string> => promo().then((c) => c.id)],
+    ['done', async (): Promise<string> => SEEDED_DONE],
   ] as const)('refuses a %s campaign (409) and changes nothing', async (state, make) => {
     const id = await make();
     const before = await everything();

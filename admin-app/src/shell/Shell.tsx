@@ -9,6 +9,8 @@ import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { EmptyState } from '../components/states.tsx';
 import { AccountPage } from '../pages/AccountPage.tsx';
 import { AuditPage } from '../pages/audit/AuditPage.tsx';
+import { CampaignPage } from '../pages/campaigns/CampaignPage.tsx';
+import { CampaignsPage } from '../pages/campaigns/CampaignsPage.tsx';
 import { DashboardPage } from '../pages/dashboard/DashboardPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 import { StationsPage } from '../pages/stations/StationsPage.tsx';
@@ -17,9 +19,15 @@ import { VouchersPage } from '../pages/vouchers/VouchersPage.tsx';
 import { useMe } from './access.tsx';
 import { PAGES } from './pages.ts';
 
+/** Pages below a listed page (a campaign of /campaigns), shown to whoever sees the parent page. */
+const DETAILS: Record<string, { path: string; component: ComponentType }> = {
+  '/campaigns': { path: '/campaigns/:id', component: CampaignPage },
+};
+
 const COMPONENTS: Record<string, ComponentType> = {
   '/': DashboardPage,
   '/vouchers': VouchersPage,
+  '/campaigns': CampaignsPage,
   '/stations': StationsPage,
   '/settings': SettingsPage,
   '/audit': AuditPage,
@@ -67,6 +75,10 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
               {visible.map((page) => {
                 const Page = COMPONENTS[page.path] as ComponentType;
                 return <Route key={page.path} path={page.path} component={Page} />;
+              })}
+              {visible.flatMap((page) => {
+                const detail = DETAILS[page.path];
+                return detail ? [<Route key={detail.path} path={detail.path} component={detail.component} />] : [];
               })}
               <Route path="/account" component={AccountPage} />
               <Route>

@@ -10,6 +10,7 @@ export interface PageLink {
 export const PAGES: readonly PageLink[] = [
   { path: '/', label: 'Dashboard', needs: 'panel.read' },
   { path: '/vouchers', label: 'Vouchers', needs: 'panel.read' },
+  { path: '/campaigns', label: 'Campaigns', needs: 'panel.read' },
   { path: '/stations', label: 'Stations', needs: 'panel.read' },
   { path: '/settings', label: 'Settings', needs: 'panel.read' },
   { path: '/audit', label: 'Audit log', needs: 'panel.read' },

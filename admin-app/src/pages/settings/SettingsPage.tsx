@@ -1,13 +1,14 @@
 /**
  * Programme settings: quiet hours, the send throttle, message templates, the opt-out list
- * and the Revolut link. Every admin reads them; only a super admin changes them (the
- * server decides; here the others see the values with nothing to press). Each editor
- * checks its value with the schema the server uses (EDITABLE_SETTINGS[key]) and saves
- * only its own key.
+ * and its keywords, and the Revolut link. Every admin reads them; only a super admin
+ * changes them (the server decides; here the others see the values with nothing to
+ * press). Each editor checks its value with the schema the server uses
+ * (EDITABLE_SETTINGS[key]) and saves only its own key.
  */
 import { ErrorNotice, Loading } from '../../components/states.tsx';
 import { useSettingsQuery } from '../../data/settings/settings-query.ts';
 import { useCan } from '../../shell/access.tsx';
+import { OptOutKeywordsEditor } from './OptOutKeywordsEditor.tsx';
 import { OptOutPanel } from './OptOutPanel.tsx';
 import { QuietHoursEditor } from './QuietHoursEditor.tsx';
 import { RevolutLinkEditor } from './RevolutLinkEditor.tsx';
@@ -23,6 +24,7 @@ export function SettingsPage() {
   const throttle = useSaveSetting('send_throttle', 'Send throttle');
   const templates = useSaveSetting('templates', 'Templates');
   const revolut = useSaveSetting('revolut_link', 'Revolut link');
+  const keywords = useSaveSetting('opt_out_keywords', 'Opt-out keywords');
 
   if (settings.isPending) return <Loading label="Loading settings…" />;
   if (settings.isError) return <ErrorNotice error={settings.error} onRetry={() => void settings.refetch()} />;
@@ -114,6 +116,22 @@ export function SettingsPage() {
         description="Numbers that asked to receive no messages. Campaigns and voucher sends skip them."
       >
         <OptOutPanel count={data.opt_out_count} canEdit={canEdit} />
+      </SettingSection>
+
+      <SettingSection
+        id="opt-out-keywords"
+        title="Opt-out keywords"
+        change={changes.opt_out_keywords}
+        description="A WhatsApp message that is exactly one of the stop words (any case, surrounding spaces and punctuation ignored) opts its sender out at once; a resume word opts them back in."
+      >
+        <OptOutKeywordsEditor
+          key={version('opt_out_keywords')}
+          value={data.opt_out_keywords}
+          readOnly={!canEdit}
+          saving={keywords.saving}
+          serverErrors={keywords.serverErrors}
+          onSave={(value) => keywords.save(value)}
+        />
       </SettingSection>
     </div>
   );

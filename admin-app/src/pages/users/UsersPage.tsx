@@ -25,6 +25,8 @@ const ACTION_WORDS: Record<AdminAction, string> = {
   'stations.edit': 'edit stations and operators',
   'settings.edit': 'change settings',
   'users.manage': 'manage admin users',
+  'campaigns.run': 'run campaigns',
+  'campaigns.targets': 'see campaign targets',
 };
 
 /** What a role may do, in words, from the same table the panel and tests use. */
