@@ -1,16 +1,23 @@
 /**
- * `pnpm bench [gateway] [vouchers] [pwa] [admin]`: the benchmarks, each printing ratios
+ * `pnpm bench [gateway] [vouchers] [pwa] [campaigns] [admin]`: the benchmarks, each printing ratios
  * against a baseline measured in the same run. They share one throw-away stack (the
  * `test` instance: do not run beside `pnpm test`). Not part of the test suite. `admin`
  * runs last: it seeds a million vouchers the others should not run on.
  */
 import { startEphemeralStack } from '../packages/stack/src/ephemeral.ts';
 import { adminBench } from './admin.ts';
+import { campaignsBench } from './campaigns.ts';
 import { gatewayBench } from './gateway.ts';
 import { pwaBench } from './pwa.ts';
 import { vouchersBench } from './vouchers.ts';
 
-const BENCHES = { gateway: gatewayBench, vouchers: vouchersBench, pwa: pwaBench, admin: adminBench } as const;
+const BENCHES = {
+  gateway: gatewayBench,
+  vouchers: vouchersBench,
+  pwa: pwaBench,
+  campaigns: campaignsBench,
+  admin: adminBench,
+} as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -4,8 +4,9 @@
  *   expire        issued|sent vouchers past their expiry → expired (one event each)
  *   bulk          bulk-issue jobs, batch by batch, each **as its creator**
  *   sends         cards due in the send queue (new bulk vouchers, blocked sends to retry)
- *   campaigns     the campaign dispatcher, pass after pass while targets are due
  *   housekeeping  old failed attempts dropped (the throttle drops its own old seconds)
+ *   campaigns     the campaign dispatcher, pass after pass while targets are due (last: a
+ *                 throttled campaign may use the rest of the budget)
  *
  * Concurrent ticks are safe: expiry, the send queue and the campaign queue claim rows
  * with SKIP LOCKED and leases; a bulk job is locked while a batch runs.
@@ -125,6 +126,11 @@ app.post('/tick', async (c) => {
     }
   }
 
+  if (request.tasks.includes('housekeeping') && timeLeft()) {
+    await asCaller(service, (tx) => tx`select app.forget_old_attempts()`);
+    result.housekeeping = true;
+  }
+
   if (request.tasks.includes('campaigns')) {
     const whatsapp = WhatsAppClient.fromEnv();
     while (timeLeft()) {
@@ -142,18 +148,17 @@ app.post('/tick', async (c) => {
         result.campaigns[key] += pass[key];
       }
       if (pass.claimed > 0) continue;
-      // Nothing claimed: either nothing is due (done for this tick) or the throttle is full
-      // for this second; then wait for the next second, so the budget is used in full.
+      // Nothing claimed: either nothing is due (done for this tick) or the throttle is full;
+      // then wait for its next slot when that comes within the budget.
       if (!pass.throttle_full) break;
-      const untilNextSecond = 1000 - (Date.now() % 1000);
-      if (Date.now() - started + untilNextSecond >= request.budget_ms) break;
-      await new Promise((resolve) => setTimeout(resolve, untilNextSecond));
+      const [slot] = await asCaller(
+        service,
+        (tx) => tx<{ at: Date }[]>`select app.next_send_slot_at('whatsapp') as at`,
+      );
+      const wait = Math.max(0, (slot?.at.getTime() ?? Date.now() + 1000) - Date.now());
+      if (Date.now() - started + wait >= request.budget_ms) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-  }
-
-  if (request.tasks.includes('housekeeping') && timeLeft()) {
-    await asCaller(service, (tx) => tx`select app.forget_old_attempts()`);
-    result.housekeeping = true;
   }
 
   result.elapsed_ms = Date.now() - started;
