@@ -5,8 +5,9 @@
  */
 import type { TListCampaignsQuery } from '@easymo/contracts';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '@easymo/domain';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/states.tsx';
 import { useCampaignsQuery } from '../../data/campaigns/campaigns-query.ts';
 import { useSettingsQuery } from '../../data/settings/settings-query.ts';
@@ -71,7 +72,7 @@ export function CampaignsPage() {
         aria-label="Filter campaigns"
         onSubmit={(event) => event.preventDefault()}
       >
-        <SearchBox value={url.q ?? ''} onChange={search} />
+        <SearchBox label="Name" placeholder="Part of the name" value={url.q ?? ''} onChange={search} />
         <label>
           Status
           <select value={url.status ?? ''} onChange={(event) => setUrl({ status: event.target.value })}>
@@ -180,26 +181,5 @@ export function CampaignsPage() {
         />
       )}
     </div>
-  );
-}
-
-/** The name search: typing updates the URL after a short pause, not on every key. */
-function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
-  const [text, setText] = useState(value);
-  const [seen, setSeen] = useState(value);
-  if (value !== seen) {
-    setSeen(value);
-    setText(value);
-  }
-  useEffect(() => {
-    if (text.trim() === value) return;
-    const timer = setTimeout(() => onChange(text.trim()), 300);
-    return () => clearTimeout(timer);
-  }, [text, value, onChange]);
-  return (
-    <label>
-      Name
-      <input type="search" placeholder="Part of the name" value={text} onChange={(e) => setText(e.target.value)} />
-    </label>
   );
 }

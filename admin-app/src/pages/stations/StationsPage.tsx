@@ -4,7 +4,8 @@
  * (super_admin, data_ops) create and edit stations and manage their operators.
  */
 import type { TListStationsQuery, TStation } from '@easymo/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/states.tsx';
 import { useStationsQuery } from '../../data/stations/stations-query.ts';
 import { formatAge, formatCount, formatDateTime, formatRwf } from '../../lib/format.ts';
@@ -48,7 +49,7 @@ export function StationsPage() {
       </header>
 
       <div className="filters card" role="search" aria-label="Filter stations">
-        <SearchBox value={url.q ?? ''} onChange={search} />
+        <SearchBox label="Search" placeholder="Name or ENGEN code" value={url.q ?? ''} onChange={search} />
         <label>
           Status
           <select value={url.status ?? ''} onChange={(e) => setUrl({ status: e.target.value })}>
@@ -146,28 +147,5 @@ export function StationsPage() {
         </>
       )}
     </div>
-  );
-}
-
-/** The search field: typing updates the URL after a short pause, not on every key. */
-function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
-  const [text, setText] = useState(value);
-  const [seen, setSeen] = useState(value);
-  // The URL changed without typing (Back, a link): show what it says.
-  if (value !== seen) {
-    setSeen(value);
-    setText(value);
-  }
-  useEffect(() => {
-    if (text.trim() === value) return;
-    const timer = setTimeout(() => onChange(text.trim()), 300);
-    return () => clearTimeout(timer);
-  }, [text, value, onChange]);
-
-  return (
-    <label>
-      Search
-      <input type="search" placeholder="Name or ENGEN code" value={text} onChange={(e) => setText(e.target.value)} />
-    </label>
   );
 }
