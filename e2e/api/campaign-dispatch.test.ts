@@ -469,15 +469,16 @@ describe('opt-outs', () => {
     const handed = [...first.sends, ...rest.sends].map((s) => s.to);
     expect(handed.filter((to) => optedOut.includes(to))).toEqual([]);
     expect(first.totals.opted_out + rest.totals.opted_out).toBe(optedOut.length);
-    expect(await statusCounts(campaign)).toEqual({ opted_out: 15, ...countSent(targets) });
+    // Status webhooks keep moving sent → delivered meanwhile: compare what was sent, not how far it got.
+    const counts = await statusCounts(campaign);
+    const sentSoFar = SENT.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+    expect([
+      counts.opted_out,
+      sentSoFar,
+      Object.keys(counts).filter((s) => !SENT.includes(s) && s !== 'opted_out'),
+    ]).toEqual([15, targets.filter((t) => SENT.includes(t.status)).length, []]);
   }, 60_000);
 });
-
-function countSent(targets: TargetRow[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const t of targets) if (SENT.includes(t.status)) counts[t.status] = (counts[t.status] ?? 0) + 1;
-  return counts;
-}
 
 // ── crashes ─────────────────────────────────────────────────────────────────────────
 describe('a worker killed between the outbox steps', () => {
