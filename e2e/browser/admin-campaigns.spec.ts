@@ -68,8 +68,9 @@ async function setThrottle(perMinute: number): Promise<void> {
 
 /** One short dispatcher tick: at one message a second it sends at most one target. */
 async function dispatch(): Promise<{ sent: number; failed: number }> {
-  // A new second, so the throttle's share for this second is free again.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  // Just after the start of a new second: the throttle's share (1 at 60 a minute) is free
+  // again, and the short tick cannot reach into the next second and send another.
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
   const result = (await tick({ tasks: ['campaigns'], budget_ms: 100 })) as {
     campaigns: { sent: number; failed: number };
   };

@@ -385,6 +385,7 @@ comment on function app.mark_targets_opted_out(uuid[]) is 'Claimed targets whose
 
 -- ── wait (quiet hours, throttle, WhatsApp back-off) ─────────────────────────────────
 -- Without an error the target's row is untouched (a wait is not a change of status).
+-- `until` null releases the lease and keeps the due time (the target keeps its place).
 create function app.defer_campaign_targets(targets uuid[], until timestamptz, waiting_for text,
                                            throttled boolean default false, counts boolean default false,
                                            error_code text default null, error_message text default null)
@@ -401,7 +402,8 @@ begin
      where t.id = any (targets);
   end if;
   update public.campaign_send_queue q
-     set next_attempt_at = until, lease_until = null, send_started_at = null, waiting_for = defer_campaign_targets.waiting_for
+     set next_attempt_at = coalesce(until, q.next_attempt_at), lease_until = null, send_started_at = null,
+         waiting_for = defer_campaign_targets.waiting_for
    where q.target_id = any (targets);
 end
 $$;

@@ -61,7 +61,7 @@ export interface DispatchResult {
   retrying: number;
   failed: number;
   finished_campaigns: number;
-  /** Due targets wait for the throttle: another pass after the next second would send. */
+  /** Due targets wait for the throttle: a pass after its next slot would send. */
   throttle_full: boolean;
 }
 
@@ -125,16 +125,17 @@ export async function dispatchCampaigns(options: DispatchOptions): Promise<Dispa
 
 /** Step 1, in one transaction: claim, sort out who is sent now, mark those in flight. */
 async function claimAndPlan(tx: Tx, batch: number, at: Date, result: DispatchResult): Promise<SendJob[]> {
-  // Never claim more than the throttle would let out now: what waits stays in queue order.
+  // No room in the throttle: claim nothing (the tick waits for the next slot).
   const [room] = await tx<{ n: number }[]>`select app.send_slots_available('whatsapp', ${at}) as n`;
-  const wanted = Math.min(batch, room?.n ?? 0);
-  if (wanted === 0) {
+  if ((room?.n ?? 0) === 0) {
     const [due] = await tx<{ due: boolean }[]>`select app.campaign_targets_due(${at}) as due`;
     result.throttle_full = due?.due ?? false;
     return [];
   }
+  // A whole batch even when only a few may go this second: opted-out and quiet targets are
+  // sorted out at once, and ready ones beyond the throttle keep their place in the queue.
   const claimed = await tx<ClaimedTarget[]>`
-    select * from app.claim_campaign_targets(${wanted}, ${CAMPAIGN_LEASE_SECONDS}, ${at})`;
+    select * from app.claim_campaign_targets(${batch}, ${CAMPAIGN_LEASE_SECONDS}, ${at})`;
   result.claimed = claimed.length;
   if (claimed.length === 0) return [];
 
@@ -172,8 +173,10 @@ async function claimAndPlan(tx: Tx, batch: number, at: Date, result: DispatchRes
   const going = ready.slice(0, granted?.n ?? 0);
   const waiting = ready.slice(going.length).map((t) => t.target_id);
   if (waiting.length > 0) {
-    await tx`select app.defer_campaign_targets(${waiting}::uuid[], app.next_send_slot_at('whatsapp', ${at}), 'throttle')`;
+    // Released as they were (no new due time), so they stay first in the queue.
+    await tx`select app.defer_campaign_targets(${waiting}::uuid[], null, 'throttle')`;
     result.throttled += waiting.length;
+    result.throttle_full = true;
   }
   if (going.length === 0) return [];
 

@@ -147,10 +147,12 @@ app.post('/tick', async (c) => {
       ] as const) {
         result.campaigns[key] += pass[key];
       }
-      if (pass.claimed > 0) continue;
-      // Nothing claimed: either nothing is due (done for this tick) or the throttle is full;
-      // then wait for its next slot when that comes within the budget.
-      if (!pass.throttle_full) break;
+      // The throttle is full: wait for its next slot when that comes within the budget.
+      // Otherwise go on while passes find work; a pass that claims nothing ends the tick.
+      if (!pass.throttle_full) {
+        if (pass.claimed > 0) continue;
+        break;
+      }
       const [slot] = await asCaller(
         service,
         (tx) => tx<{ at: Date }[]>`select app.next_send_slot_at('whatsapp') as at`,
