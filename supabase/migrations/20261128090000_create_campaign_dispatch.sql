@@ -128,42 +128,9 @@ language sql stable security definer set search_path = '' as $$
 $$;
 comment on function app.send_per_minute(text) is 'The channel''s budget per minute (settings.send_throttle; 60 when unset).';
 
--- Grants up to `wanted` sends at `at`; returns how many.
-create function app.take_send_slots(send_channel text, wanted integer, at timestamptz default null) returns integer
-language plpgsql volatile security definer set search_path = '' as $$
-declare
-  clock timestamptz := coalesce(at, clock_timestamp());
-  this_second timestamptz := date_trunc('second', clock);
-  per_minute integer := app.send_per_minute(send_channel);
-  per_second integer := greatest(1, ceil(per_minute / 60.0)::int);
-  paused timestamptz;
-  in_window integer;
-  in_second integer;
-  granted integer;
-begin
-  insert into public.send_channels (channel) values (send_channel) on conflict (channel) do nothing;
-  select c.paused_until into paused from public.send_channels c where c.channel = send_channel for update;
-  if wanted <= 0 or per_minute <= 0 or paused > clock then
-    return 0;
-  end if;
-  -- Later seconds count too: a sender whose clock runs behind cannot overfill a window.
-  select coalesce(sum(n.used), 0), coalesce(sum(n.used) filter (where n.second = this_second), 0)
-    into in_window, in_second
-    from public.send_counts n
-   where n.channel = send_channel and n.second >= this_second - interval '60 seconds';
-  granted := greatest(0, least(wanted, per_minute - in_window, per_second - in_second));
-  if granted > 0 then
-    insert into public.send_counts as n (channel, second, used) values (send_channel, this_second, granted)
-    on conflict (channel, second) do update set used = n.used + excluded.used;
-  end if;
-  delete from public.send_counts n where n.channel = send_channel and n.second < this_second - interval '120 seconds';
-  return granted;
-end
-$$;
-comment on function app.take_send_slots(text, integer, timestamptz) is
-  'Grants up to wanted sends from the channel''s sliding 60-second window (and its share per second); returns how many.';
-
--- How many sends take_send_slots would grant now (a dispatcher claims no more than this).
+-- How many sends may be granted at `at`: what the last 61 seconds left of per_minute, and
+-- of this second's share. Later seconds count too: a sender whose clock runs behind cannot
+-- overfill a window. A dispatcher claims nothing while it is 0.
 create function app.send_slots_available(send_channel text, at timestamptz default null) returns integer
 language sql stable security definer set search_path = '' as $$
   with clock as (select coalesce(at, clock_timestamp()) as t),
@@ -182,6 +149,29 @@ language sql stable security definer set search_path = '' as $$
     from clock, counted
 $$;
 comment on function app.send_slots_available(text, timestamptz) is 'How many sends the channel''s throttle would grant now.';
+
+-- Grants up to `wanted` sends at `at`; returns how many. The room is send_slots_available,
+-- read after taking the channel's lock, so it sees every grant committed before.
+create function app.take_send_slots(send_channel text, wanted integer, at timestamptz default null) returns integer
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  clock timestamptz := coalesce(at, clock_timestamp());
+  this_second timestamptz := date_trunc('second', clock);
+  granted integer;
+begin
+  insert into public.send_channels (channel) values (send_channel) on conflict (channel) do nothing;
+  perform 1 from public.send_channels c where c.channel = send_channel for update;
+  granted := greatest(0, least(wanted, app.send_slots_available(send_channel, clock)));
+  if granted > 0 then
+    insert into public.send_counts as n (channel, second, used) values (send_channel, this_second, granted)
+    on conflict (channel, second) do update set used = n.used + excluded.used;
+  end if;
+  delete from public.send_counts n where n.channel = send_channel and n.second < this_second - interval '120 seconds';
+  return granted;
+end
+$$;
+comment on function app.take_send_slots(text, integer, timestamptz) is
+  'Grants up to wanted sends from the channel''s sliding 60-second window (and its share per second); returns how many.';
 
 -- When a send refused now may next be granted.
 create function app.next_send_slot_at(send_channel text, at timestamptz default null) returns timestamptz

@@ -204,8 +204,8 @@ async function sendOne(job: SendJob, options: DispatchOptions, now: () => Date, 
   const { target, template, voucher } = job;
   if (!template) {
     // The template was removed from settings after the campaign started: wait for it.
-    await record(
-      options,
+    await asCaller(
+      options.caller,
       (tx) => tx`
       select app.defer_campaign_targets(${[target.target_id]}::uuid[],
                ${new Date(now().getTime() + NO_TEMPLATE_WAIT_SECONDS * 1000)}, 'template_missing')`,
@@ -253,8 +253,8 @@ async function sendOne(job: SendJob, options: DispatchOptions, now: () => Date, 
   await options.hooks?.afterSend?.();
 
   if (sent.ok) {
-    await record(
-      options,
+    await asCaller(
+      options.caller,
       (tx) => tx`select app.record_campaign_send(${target.target_id}, ${sent.messageId}, ${now()})`,
     );
     result.sent += 1;
@@ -273,14 +273,14 @@ async function recordFailure(
   const action = targetFailureAction(error, target.attempts);
   const code = error.code === 0 ? 'unavailable' : String(error.code);
   if (action.action === 'fail') {
-    await record(
-      options,
+    await asCaller(
+      options.caller,
       (tx) => tx`select app.fail_campaign_target(${target.target_id}, ${action.errorCode}, ${error.message})`,
     );
     return 'failed';
   }
   const until = new Date(at.getTime() + action.delaySeconds * 1000);
-  await record(options, async (tx) => {
+  await asCaller(options.caller, async (tx) => {
     if (action.pauseChannelSeconds) {
       await tx`select app.pause_send_channel('whatsapp', ${new Date(at.getTime() + action.pauseChannelSeconds * 1000)})`;
     }
@@ -288,8 +288,4 @@ async function recordFailure(
                ${action.status === 'queued_throttled'}, ${action.countsAsAttempt}, ${code}, ${error.message})`;
   });
   return 'retrying';
-}
-
-function record(options: DispatchOptions, work: (tx: Tx) => Promise<unknown>): Promise<unknown> {
-  return asCaller(options.caller, work);
 }

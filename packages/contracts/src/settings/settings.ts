@@ -14,6 +14,7 @@ import { COUNTRIES } from '../../../domain/src/msisdn.ts';
 import { isValidWindow, parseTime } from '../../../domain/src/quiet-hours.ts';
 import { templateVariables } from '../../../domain/src/templates.ts';
 import { ZMsisdn, ZTimestamp, ZUuid } from '../fields.ts';
+import { KEYWORD } from '../whatsapp/webhook.ts';
 
 const COUNTRY_KEYS = Object.keys(COUNTRIES).map((code) => code.toLowerCase());
 
@@ -93,7 +94,7 @@ const ZKeyword = z
   .string()
   .trim()
   .transform((word) => word.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9]{2,20}$/, '2 to 20 letters or digits, one word'));
+  .pipe(z.string().regex(KEYWORD, '2 to 20 letters or digits, one word'));
 
 /**
  * `opt_out_keywords`: an inbound WhatsApp message that is exactly one of these words (any
