@@ -58,6 +58,7 @@ import { asCaller, type Tx } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
 import { jsonBody, queryParams, rawBody, uuidParam } from '../_shared/request.ts';
 import { requireRole } from '../_shared/roles.ts';
+import { decodeCursor, encodeCursor, TIMESTAMPTZ_TEXT } from './cursor.ts';
 import { directory, iso, isoOrNull } from './directory.ts';
 
 /** Who creates and runs campaigns, and reads their targets (the targets policy). */
@@ -207,27 +208,6 @@ async function noBody(c: Context): Promise<void> {
 }
 
 // ── Targets pages: newest activity first, keyset on (last_update_at, id) ────────────────
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-
-function encodeCursor(key: string, id: string): string {
-  return btoa(JSON.stringify([key, id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
-function decodeCursor(cursor: string): { key: string; id: string } {
-  try {
-    const [key, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[];
-    if (typeof key === 'string' && TIMESTAMP_TEXT.test(key) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
-      return { key, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new UserError('invalid_request', 'The cursor is not one this API gave out');
-}
-
 interface TargetRow extends Omit<TCampaignTarget, 'next_attempt_at' | 'sent_at' | 'last_update_at'> {
   next_attempt_at: Date | null;
   sent_at: Date | null;
@@ -442,7 +422,7 @@ export function campaignRoutes(app: Hono): void {
     const caller = await authenticateUser(c.req.raw);
     const id = uuidParam(c, 'id', NOT_FOUND);
     const query = queryParams(c, ZListTargetsQuery);
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, TIMESTAMPTZ_TEXT);
     const rows = await asCaller(caller, async (tx) => {
       await requireRole(tx, RUNNERS);
       const [campaign] = await tx`select 1 from public.campaigns where id = ${id}`;

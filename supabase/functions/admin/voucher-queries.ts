@@ -10,6 +10,7 @@ import { normalizeCode5 } from '../../../packages/domain/src/code5.ts';
 import type { Caller } from '../_shared/auth.ts';
 import { asCaller, type Tx } from '../_shared/db.ts';
 import { UserError } from '../_shared/errors.ts';
+import { decodeCursor, encodeCursor, TIMESTAMPTZ_TEXT } from './cursor.ts';
 
 interface VoucherRow {
   id: string;
@@ -133,39 +134,27 @@ function sortKey(tx: Tx, sort: Sort, descending: boolean) {
   }
 }
 
-function encodeCursor(key: string, id: string): string {
-  return btoa(JSON.stringify([key, id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
 /** What a sort key looks like as Postgres writes it (`::text`): a number, or a timestamptz. */
+const DATE_KEY = new RegExp(`^-?infinity$|${TIMESTAMPTZ_TEXT.source}`);
 const KEY_SHAPE: Record<Sort, RegExp> = {
   amount: /^-?\d{1,15}(\.\d{1,6})?$/,
-  issued_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
-  expires_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
-  redeemed_at: /^(-?infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/,
+  issued_at: DATE_KEY,
+  expires_at: DATE_KEY,
+  redeemed_at: DATE_KEY,
 };
-
-function decodeCursor(cursor: string, sort: Sort): { key: string; id: string } {
-  try {
-    const [key, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown[];
-    if (typeof key === 'string' && KEY_SHAPE[sort].test(key) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
-      return { key, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new UserError('invalid_request', 'The cursor is not one this API gave out (or was made for another sort)');
-}
 
 export async function listVouchers(tx: Tx, query: TListVouchersParams) {
   const { sort, limit } = query;
   const descending = query.dir === 'desc';
   const { expr, cast } = sortKey(tx, sort, descending);
   const direction = descending ? tx`desc` : tx`asc`;
-  const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+  const after = query.cursor
+    ? decodeCursor(
+        query.cursor,
+        KEY_SHAPE[sort],
+        'The cursor is not one this API gave out (or was made for another sort)',
+      )
+    : undefined;
   const search = await resolveSearch(tx, query);
   const keyset = after
     ? descending
