@@ -17,6 +17,7 @@
  */
 import postgres from 'postgres';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { schedulerTick } from './session.ts';
 
 const TARGETS = Number(process.env.BENCH_CAMPAIGN_TARGETS ?? 3000);
 /** Sends in flight in a dispatcher pass (supabase/functions/_shared/campaign-dispatch.ts). */
@@ -78,7 +79,6 @@ async function dispatcherRate(
   stack: EphemeralStack,
   sql: postgres.Sql,
 ): Promise<{ perSecond: number; seconds: number; ticks: number; passes: number; sent: number }> {
-  const { SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: service } = stack.env;
   const [campaign] = await sql<{ id: string }[]>`
     insert into public.campaigns (name, type, template_id) values ('bench campaign', 'promo', 'weekend_promo')
     returning id`;
@@ -90,16 +90,7 @@ async function dispatcherRate(
       from generate_series(1, ${TARGETS}) i`;
   await sql`update public.campaigns set status = 'running' where id = ${campaign.id}`;
 
-  const tick = async (): Promise<Tick> => {
-    const response = await fetch(`${url}/functions/v1/scheduler/tick`, {
-      method: 'POST',
-      headers: { apikey: service, authorization: `Bearer ${service}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ tasks: ['campaigns'], budget_ms: 20_000, campaign_batch: BATCH }),
-    });
-    const json = (await response.json()) as Tick;
-    if (!response.ok) throw new Error(`tick answered ${response.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
+  const tick = () => schedulerTick<Tick>(stack, { tasks: ['campaigns'], budget_ms: 20_000, campaign_batch: BATCH });
   let ticks = 0;
   let passes = 0;
   let sent = 0;

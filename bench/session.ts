@@ -11,3 +11,16 @@ export async function accessToken(stack: EphemeralStack, email: string): Promise
   if (!response.ok) throw new Error(`sign-in as ${email} answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
 }
+
+/** One scheduler tick with the service role, as pg_cron makes it; its JSON answer. */
+export async function schedulerTick<T>(stack: EphemeralStack, body: object): Promise<T> {
+  const { SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: service } = stack.env;
+  const response = await fetch(`${url}/functions/v1/scheduler/tick`, {
+    method: 'POST',
+    headers: { apikey: service, authorization: `Bearer ${service}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`tick answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}

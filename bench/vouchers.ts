@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
-import { accessToken } from './session.ts';
+import { accessToken, schedulerTick } from './session.ts';
 import { qrPng, renderVoucherCard } from '@easymo/render';
 
 const REDEEMS = Number(process.env.BENCH_REDEEMS ?? 400);
@@ -125,7 +125,7 @@ async function redemption(stack: EphemeralStack, sql: postgres.Sql): Promise<voi
 }
 
 async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
-  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon, SUPABASE_SERVICE_ROLE_KEY: service } = stack.env;
+  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anon } = stack.env;
   await sql`update public.settings set value = '{}' where key = 'quiet_hours'`;
   await sql`update public.settings set value = '{"whatsapp": {"per_minute": 60000}}' where key = 'send_throttle'`;
 
@@ -152,16 +152,8 @@ async function bulk(stack: EphemeralStack, sql: postgres.Sql): Promise<void> {
     (_, i) => `+2507${String(80_000_000 + i).padStart(8, '0')},${1000 + (i % 50) * 100}`,
   );
   const csv = `msisdn,amount,expires_at\n${rows.map((r) => `${r},2027-12-31`).join('\n')}\n`;
-  const tick = async (body: object) => {
-    const response = await fetch(`${url}/functions/v1/scheduler/tick`, {
-      method: 'POST',
-      headers: { apikey: service, authorization: `Bearer ${service}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const json = (await response.json()) as { bulk_rows: number; sends: { attempted: number; sent: number } };
-    if (!response.ok) throw new Error(`tick answered ${response.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
+  type Tick = { bulk_rows: number; sends: { attempted: number; sent: number } };
+  const tick = (body: object) => schedulerTick<Tick>(stack, body);
 
   const started = performance.now();
   const upload = await fetch(`${url}/functions/v1/admin/vouchers/bulk`, {
