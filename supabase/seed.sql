@@ -273,15 +273,17 @@ on conflict (idempotency_key) do nothing;
 -- Insurance quotes in each status. Their documents are generated into the `docs`
 -- bucket by the local stack (packages/stack/src/seed-documents.ts).
 -- ════════════════════════════════════════════════════════════════════════════════
-insert into public.insurance_quotes (id, user_id, uploaded_docs, metadata, created_at)
+insert into public.insurance_quotes (id, user_id, uploaded_docs, metadata, created_at, submitted_at)
 select q.id, q.driver, array[q.id || '/national-id.png', q.id || '/vehicle-registration.png', q.id || '/previous-certificate.pdf'],
        jsonb_build_object('ocr', jsonb_build_object('plate', q.plate, 'owner', q.owner, 'vehicle', q.vehicle, 'confidence', 0.91)),
-       now() - q.age
+       now() - q.age, now() - q.age
   from (values
     ('f0000000-0000-4000-8000-000000000001'::uuid, 'c0000000-0000-4000-8000-000000000002'::uuid, 'RAC 412D', 'Claudine Uwase', 'Toyota Corolla 2012', interval '3 hours'),
     ('f0000000-0000-4000-8000-000000000002'::uuid, 'c0000000-0000-4000-8000-000000000004'::uuid, 'RAE 118B', 'Aimable Mugisha', 'Isuzu NPR 2016', interval '3 days'),
     ('f0000000-0000-4000-8000-000000000003'::uuid, 'c0000000-0000-4000-8000-000000000001'::uuid, 'RB 733M', 'Jean Bosco Habimana', 'TVS Apache 2021', interval '9 days'),
-    ('f0000000-0000-4000-8000-000000000004'::uuid, 'c0000000-0000-4000-8000-000000000005'::uuid, 'RAD 950A', 'Divine Ingabire', 'Suzuki Swift 2018', interval '5 days')
+    ('f0000000-0000-4000-8000-000000000004'::uuid, 'c0000000-0000-4000-8000-000000000005'::uuid, 'RAD 950A', 'Divine Ingabire', 'Suzuki Swift 2018', interval '5 days'),
+    ('f0000000-0000-4000-8000-000000000005'::uuid, 'c0000000-0000-4000-8000-000000000009'::uuid, 'RAF 207C', 'Alice Umutoni', 'Toyota Hiace 2015', interval '30 hours'),
+    ('f0000000-0000-4000-8000-000000000006'::uuid, 'c0000000-0000-4000-8000-000000000012'::uuid, 'RAB 564K', 'Theogene Bizimana', 'Mitsubishi Fuso 2011', interval '25 minutes')
   ) as q (id, driver, plate, owner, vehicle, age)
 on conflict (id) do nothing;
 
@@ -289,5 +291,6 @@ update public.insurance_quotes
    set premium = 84000, insurer = 'SONARWA', status = 'approved'
  where id = 'f0000000-0000-4000-8000-000000000003' and status = 'pending';
 update public.insurance_quotes
-   set status = 'needs_changes', reviewer_comment = 'The registration photo is blurred: please send a sharper picture of the yellow card.'
+   set status = 'needs_changes', change_reason = 'document_unreadable',
+       reviewer_comment = 'The registration photo is blurred: please send a sharper picture of the yellow card.'
  where id = 'f0000000-0000-4000-8000-000000000004' and status = 'pending';

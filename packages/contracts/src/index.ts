@@ -15,3 +15,4 @@ export * from './admin/stations.ts';
 export * from './admin/users.ts';
 export * from './settings/settings.ts';
 export * from './admin/campaigns.ts';
+export * from './admin/insurance.ts';

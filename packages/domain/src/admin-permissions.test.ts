@@ -26,4 +26,12 @@ describe('admin permissions', () => {
       expect(can(['data_ops', 'readonly'], action)).toBe(false);
     }
   });
+
+  it('lets super admins and support decide insurance quotes and open their documents, no one else', () => {
+    for (const action of ['quotes.review', 'quotes.documents'] as const) {
+      expect(can(['super_admin'], action)).toBe(true);
+      expect(can(['support'], action)).toBe(true);
+      expect(can(['data_ops', 'readonly'], action)).toBe(false);
+    }
+  });
 });

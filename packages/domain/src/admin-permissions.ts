@@ -18,6 +18,10 @@ export const ADMIN_ACTIONS = {
   'campaigns.run': ['super_admin', 'support'],
   /** See campaign targets (drivers' numbers and personal variables): import, list, retry, estimate. */
   'campaigns.targets': ['super_admin', 'support'],
+  /** Approve insurance quotes or send them back for changes. */
+  'quotes.review': ['super_admin', 'support'],
+  /** Open drivers' uploaded documents (the docs bucket): identity papers, so reviewers only. */
+  'quotes.documents': ['super_admin', 'support'],
 } as const satisfies Record<string, readonly AdminRole[]>;
 
 export type AdminAction = keyof typeof ADMIN_ACTIONS;

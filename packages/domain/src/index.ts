@@ -11,3 +11,4 @@ export * from './admin-permissions.ts';
 export * from './campaign-csv.ts';
 export * from './campaign-estimate.ts';
 export * from './campaign-failures.ts';
+export * from './insurance-quotes.ts';

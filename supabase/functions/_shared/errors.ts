@@ -45,6 +45,8 @@ const DATABASE_ERRORS: Record<string, ErrorCode> = {
   '22001': 'invalid_request', // string_data_right_truncation
   '22P05': 'invalid_request', // untranslatable_character: a NUL (\u0000) in text or jsonb
   '22021': 'invalid_request', // character_not_in_repertoire
+  '22023': 'invalid_request', // invalid_parameter_value: an argument a SQL function refuses
+  P0002: 'not_found', // no_data_found: a SQL function was asked about a row that does not exist
 };
 
 /** Postgres's own messages name tables and constraints; these sentences stand in for them. */

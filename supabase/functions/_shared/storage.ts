@@ -52,3 +52,29 @@ export async function signedUrl(caller: Caller, bucket: string, name: string, ex
   const { signedURL } = (await response.json()) as { signedURL: string };
   return `${requireEnv('SUPABASE_URL')}/storage/v1${signedURL}`;
 }
+
+/**
+ * Signed URLs for many objects of one bucket in one request, by name; a name the caller
+ * may not read (or that is not stored) is absent from the map.
+ */
+export async function signedUrls(
+  caller: Caller,
+  bucket: string,
+  names: readonly string[],
+  expiresIn: number,
+): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  for (const name of names) objectPath(bucket, name);
+  const response = await fetch(`${requireEnv('SUPABASE_URL')}/storage/v1/object/sign/${encodeURIComponent(bucket)}`, {
+    method: 'POST',
+    headers: headers(caller, { 'content-type': 'application/json' }),
+    body: JSON.stringify({ expiresIn, paths: names }),
+  });
+  if (!response.ok) throw await failure(response, `signing ${names.length} objects of ${bucket}`);
+  const answers = (await response.json()) as { path: string | null; signedURL: string | null }[];
+  const urls = new Map<string, string>();
+  for (const { path, signedURL } of answers) {
+    if (path && signedURL) urls.set(path, `${requireEnv('SUPABASE_URL')}/storage/v1${signedURL}`);
+  }
+  return urls;
+}

@@ -27,6 +27,8 @@ const ACTION_WORDS: Record<AdminAction, string> = {
   'users.manage': 'manage admin users',
   'campaigns.run': 'run campaigns',
   'campaigns.targets': 'see campaign targets',
+  'quotes.review': 'decide insurance quotes',
+  'quotes.documents': 'open insurance documents',
 };
 
 /** What a role may do, in words, from the same table the panel and tests use. */

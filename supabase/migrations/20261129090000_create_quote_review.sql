@@ -1,0 +1,139 @@
+-- Reviewing insurance quotes (docs/insurance.md). Support approves a quote with a premium
+-- and an insurer, or sends it back with a reason from a closed list and a comment; the
+-- WhatsApp side resubmits a quote sent back with new documents. The machine stays the
+-- spec's (pending → approved, pending → needs_changes → pending); this adds what a
+-- decision must carry and when the driver's wait started.
+
+alter table public.insurance_quotes
+  add column change_reason text,
+  add column submitted_at timestamptz;
+comment on column public.insurance_quotes.change_reason is
+  'Why the quote was sent back (a closed list, packages/domain/src/insurance-quotes.ts); set exactly while needs_changes.';
+comment on column public.insurance_quotes.submitted_at is
+  'When the driver last submitted: creation, or the latest resubmission. The review queue and its SLA hint count from here.';
+
+-- Filling the new columns is not a reviewer's write: no audit rows, and the approved-quote
+-- freeze must not see it as a change.
+alter table public.insurance_quotes disable trigger user;
+update public.insurance_quotes
+   set submitted_at = created_at,
+       change_reason = case when status = 'needs_changes' then 'other' end;
+alter table public.insurance_quotes enable trigger user;
+
+alter table public.insurance_quotes
+  alter column submitted_at set default now(),
+  alter column submitted_at set not null,
+  add constraint insurance_quotes_change_reason_known check (
+    change_reason in ('document_unreadable', 'document_missing', 'document_expired', 'details_mismatch',
+                      'vehicle_not_covered', 'other')),
+  add constraint insurance_quotes_changes_have_reason check ((status = 'needs_changes') = (change_reason is not null)),
+  add constraint insurance_quotes_insurer_named check (insurer is null or length(btrim(insurer)) between 2 and 80),
+  add constraint insurance_quotes_comment_bounded check (reviewer_comment is null or length(reviewer_comment) <= 2000);
+
+drop index public.insurance_quotes_status_created_at_idx;
+-- The queue: pending first, then the rest, each oldest submission first (keyset order).
+create index insurance_quotes_queue_idx
+  on public.insurance_quotes ((status <> 'pending'), submitted_at, id);
+create index insurance_quotes_insurer_idx on public.insurance_quotes (insurer) where insurer is not null;
+
+-- A decision stamps who and when (the server's clock); a resubmission restarts the
+-- driver's wait and clears the last request for changes (the audit log keeps it).
+create or replace function app.stamp_quote_decision() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if new.status is distinct from old.status then
+    if new.status in ('approved', 'needs_changes') then
+      new.reviewed_by := coalesce(auth.uid(), new.reviewed_by);
+    end if;
+    new.approved_at := case when new.status = 'approved' then now() end;
+    if new.status = 'pending' then
+      new.submitted_at := now();
+      new.change_reason := null;
+      new.reviewer_comment := null;
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+-- An approved quote is settled; a quote sent back waits for the driver, so its decision
+-- stands until they resubmit. Whose quote it is never changes.
+create or replace function app.freeze_quote() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if (new.id, new.user_id, new.created_at) is distinct from (old.id, old.user_id, old.created_at) then
+    raise exception 'insurance quote: its driver and creation never change' using errcode = 'check_violation';
+  end if;
+  if old.status = 'approved'
+     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+    raise exception 'insurance quote is approved: only its metadata may change' using errcode = 'check_violation';
+  end if;
+  if old.status = 'needs_changes' and new.status = 'needs_changes'
+     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+    raise exception 'insurance quote was sent back for changes: it waits for the driver to resubmit'
+      using errcode = 'check_violation';
+  end if;
+  return new;
+end
+$$;
+comment on function app.freeze_quote() is
+  'Refuses changes to an approved quote and to one waiting for resubmission, and to whose quote it is.';
+
+revoke update on table public.insurance_quotes from authenticated;
+grant update (premium, insurer, status, reviewer_comment, change_reason) on table public.insurance_quotes to authenticated;
+
+-- The WhatsApp side's resubmission: documents it has stored in the docs bucket under the
+-- quote's folder are attached, the OCR snapshot (when given) replaces the last one, and
+-- the quote goes back to pending. Only the service role runs it.
+create function app.resubmit_insurance_quote(quote_id uuid, documents text[], ocr jsonb default null)
+returns public.insurance_quotes
+language plpgsql set search_path = '' as $$
+declare
+  quote public.insurance_quotes;
+  bad text;
+begin
+  select * into quote from public.insurance_quotes q where q.id = quote_id for update;
+  if not found then
+    raise exception 'no insurance quote %', quote_id using errcode = 'no_data_found';
+  end if;
+  if quote.status <> 'needs_changes' then
+    raise exception 'insurance quote is %: only a quote sent back for changes can be resubmitted', quote.status
+      using errcode = 'check_violation';
+  end if;
+  if coalesce(cardinality(documents), 0) = 0 then
+    raise exception 'a resubmission brings at least one new document' using errcode = 'invalid_parameter_value';
+  end if;
+  if ocr is not null and jsonb_typeof(ocr) <> 'object' then
+    raise exception 'the OCR snapshot is a JSON object' using errcode = 'invalid_parameter_value';
+  end if;
+  select d into bad from unnest(documents) d where d is null or d not like quote_id::text || '/%' limit 1;
+  if found then
+    raise exception 'document % is not in this quote''s folder %/', coalesce(bad, 'null'), quote_id
+      using errcode = 'invalid_parameter_value';
+  end if;
+  select d into bad from unnest(documents) d
+   where not exists (select 1 from storage.objects o where o.bucket_id = 'docs' and o.name = d) limit 1;
+  if found then
+    raise exception 'document % is not stored in the docs bucket', bad using errcode = 'invalid_parameter_value';
+  end if;
+  select d into bad from unnest(documents) d where d = any (quote.uploaded_docs) limit 1;
+  if found then
+    raise exception 'document % is attached already', bad using errcode = 'invalid_parameter_value';
+  end if;
+  if (select count(distinct d) from unnest(documents) d) <> cardinality(documents) then
+    raise exception 'a document is listed twice' using errcode = 'invalid_parameter_value';
+  end if;
+
+  update public.insurance_quotes q
+     set uploaded_docs = q.uploaded_docs || documents,
+         metadata = case when ocr is null then q.metadata else jsonb_set(q.metadata, '{ocr}', ocr) end,
+         status = 'pending'
+   where q.id = quote_id
+  returning * into quote;
+  return quote;
+end
+$$;
+comment on function app.resubmit_insurance_quote(uuid, text[], jsonb) is
+  'Attaches new documents (stored under docs/<quote id>/) to a quote sent back for changes and returns it to pending.';
+revoke all on function app.resubmit_insurance_quote(uuid, text[], jsonb) from public, anon, authenticated;
+grant execute on function app.resubmit_insurance_quote(uuid, text[], jsonb) to service_role;
