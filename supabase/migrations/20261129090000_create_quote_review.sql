@@ -27,10 +27,16 @@ alter table public.insurance_quotes
     change_reason in ('document_unreadable', 'document_missing', 'document_expired', 'details_mismatch',
                       'vehicle_not_covered', 'other')),
   add constraint insurance_quotes_changes_have_reason check ((status = 'needs_changes') = (change_reason is not null)),
-  add constraint insurance_quotes_insurer_named check (insurer is null or length(btrim(insurer)) between 2 and 80),
-  add constraint insurance_quotes_comment_bounded check (reviewer_comment is null or length(reviewer_comment) <= 2000);
+  -- A name, without surrounding whitespace of any kind (\s: spaces, tabs, newlines).
+  add constraint insurance_quotes_insurer_named
+    check (insurer is null or (length(insurer) between 2 and 80 and insurer ~ '^\S' and insurer ~ '\S$')),
+  add constraint insurance_quotes_comment_bounded check (reviewer_comment is null or length(reviewer_comment) <= 2000),
+  -- Whole Rwandan francs (no minor unit in use), at most the domain's PREMIUM_MAX_RWF.
+  add constraint insurance_quotes_premium_whole_rwf check (premium = trunc(premium) and premium <= 50000000),
+  -- The first rule trimmed spaces only: a comment of tabs and newlines said nothing.
+  drop constraint insurance_quotes_changes_explained,
+  add constraint insurance_quotes_changes_explained check (status <> 'needs_changes' or coalesce(reviewer_comment, '') ~ '\S');
 
-drop index public.insurance_quotes_status_created_at_idx;
 -- The queue: pending first, then the rest, each oldest submission first (keyset order).
 create index insurance_quotes_queue_idx
   on public.insurance_quotes ((status <> 'pending'), submitted_at, id);
@@ -57,27 +63,44 @@ end
 $$;
 
 -- An approved quote is settled; a quote sent back waits for the driver, so its decision
--- stands until they resubmit. Whose quote it is never changes.
+-- stands until they resubmit, and only a resubmission (new documents appended, nothing
+-- else decided) returns it to pending. Whose quote it is never changes. Forgetting who
+-- reviewed (reviewed_by set null when that admin's account is deleted) is always allowed:
+-- the audit log keeps the name.
 create or replace function app.freeze_quote() returns trigger
 language plpgsql set search_path = '' as $$
+declare
+  kept text[] := array['metadata', 'updated_at'] || case when new.reviewed_by is null then array['reviewed_by'] else '{}' end;
+  resubmission text[] := array['uploaded_docs', 'status', 'submitted_at', 'change_reason', 'reviewer_comment'];
+  before_docs int := cardinality(old.uploaded_docs);
 begin
   if (new.id, new.user_id, new.created_at) is distinct from (old.id, old.user_id, old.created_at) then
     raise exception 'insurance quote: its driver and creation never change' using errcode = 'check_violation';
   end if;
-  if old.status = 'approved'
-     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+  if old.status = 'approved' and (to_jsonb(new) - kept) is distinct from (to_jsonb(old) - kept) then
     raise exception 'insurance quote is approved: only its metadata may change' using errcode = 'check_violation';
   end if;
   if old.status = 'needs_changes' and new.status = 'needs_changes'
-     and (to_jsonb(new) - array['metadata', 'updated_at']) is distinct from (to_jsonb(old) - array['metadata', 'updated_at']) then
+     and (to_jsonb(new) - kept) is distinct from (to_jsonb(old) - kept) then
     raise exception 'insurance quote was sent back for changes: it waits for the driver to resubmit'
       using errcode = 'check_violation';
+  end if;
+  if old.status = 'needs_changes' and new.status = 'pending' then
+    if cardinality(new.uploaded_docs) <= before_docs
+       or new.uploaded_docs[1:before_docs] is distinct from old.uploaded_docs then
+      raise exception 'insurance quote goes back to pending only with new documents added to the ones it has'
+        using errcode = 'check_violation';
+    end if;
+    if (to_jsonb(new) - kept - resubmission) is distinct from (to_jsonb(old) - kept - resubmission) then
+      raise exception 'insurance quote: a resubmission brings documents, it does not change the quote'
+        using errcode = 'check_violation';
+    end if;
   end if;
   return new;
 end
 $$;
 comment on function app.freeze_quote() is
-  'Refuses changes to an approved quote and to one waiting for resubmission, and to whose quote it is.';
+  'Refuses changes to an approved quote, to one waiting for resubmission, resubmissions without new documents, and changes to whose quote it is.';
 
 revoke update on table public.insurance_quotes from authenticated;
 grant update (premium, insurer, status, reviewer_comment, change_reason) on table public.insurance_quotes to authenticated;

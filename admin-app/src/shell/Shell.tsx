@@ -12,6 +12,8 @@ import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { CampaignPage } from '../pages/campaigns/CampaignPage.tsx';
 import { CampaignsPage } from '../pages/campaigns/CampaignsPage.tsx';
 import { DashboardPage } from '../pages/dashboard/DashboardPage.tsx';
+import { QuotePage } from '../pages/insurance/QuotePage.tsx';
+import { QuotesPage } from '../pages/insurance/QuotesPage.tsx';
 import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 import { StationsPage } from '../pages/stations/StationsPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
@@ -22,12 +24,14 @@ import { PAGES } from './pages.ts';
 /** Pages below a listed page (a campaign of /campaigns), shown to whoever sees the parent page. */
 const DETAILS: Record<string, { path: string; component: ComponentType }> = {
   '/campaigns': { path: '/campaigns/:id', component: CampaignPage },
+  '/insurance': { path: '/insurance/:id', component: QuotePage },
 };
 
 const COMPONENTS: Record<string, ComponentType> = {
   '/': DashboardPage,
   '/vouchers': VouchersPage,
   '/campaigns': CampaignsPage,
+  '/insurance': QuotesPage,
   '/stations': StationsPage,
   '/settings': SettingsPage,
   '/audit': AuditPage,

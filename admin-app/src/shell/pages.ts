@@ -11,6 +11,7 @@ export const PAGES: readonly PageLink[] = [
   { path: '/', label: 'Dashboard', needs: 'panel.read' },
   { path: '/vouchers', label: 'Vouchers', needs: 'panel.read' },
   { path: '/campaigns', label: 'Campaigns', needs: 'panel.read' },
+  { path: '/insurance', label: 'Insurance', needs: 'panel.read' },
   { path: '/stations', label: 'Stations', needs: 'panel.read' },
   { path: '/settings', label: 'Settings', needs: 'panel.read' },
   { path: '/audit', label: 'Audit log', needs: 'panel.read' },

@@ -357,6 +357,7 @@ export type Database = {
       insurance_quotes: {
         Row: {
           approved_at: string | null;
+          change_reason: string | null;
           created_at: string;
           id: string;
           insurer: string | null;
@@ -365,6 +366,7 @@ export type Database = {
           reviewed_by: string | null;
           reviewer_comment: string | null;
           status: string;
+          submitted_at: string;
           updated_at: string;
           uploaded_docs: string[];
           user_id: string | null;
@@ -372,6 +374,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           approved_at?: string | null;
+          change_reason?: string | null;
           created_at?: string;
           id?: string;
           insurer?: string | null;
@@ -380,12 +383,14 @@ export type Database = {
           reviewed_by?: string | null;
           reviewer_comment?: string | null;
           status?: string;
+          submitted_at?: string;
           updated_at?: string;
           uploaded_docs?: string[];
           user_id?: string | null;
         };
         Update: {
           approved_at?: string | null;
+          change_reason?: string | null;
           created_at?: string;
           id?: string;
           insurer?: string | null;
@@ -394,6 +399,7 @@ export type Database = {
           reviewed_by?: string | null;
           reviewer_comment?: string | null;
           status?: string;
+          submitted_at?: string;
           updated_at?: string;
           uploaded_docs?: string[];
           user_id?: string | null;

@@ -69,8 +69,11 @@ begin
     when 'campaign_target' then
       update public.campaign_targets set status = to_state where id = row_id;
     when 'insurance_quote' then
+      -- A decision carries its fields; a resubmission (back to pending) brings a new document.
       update public.insurance_quotes
-         set status = to_state, premium = 50000, insurer = 'SONARWA', reviewer_comment = 'Please resend the yellow card.'
+         set status = to_state, premium = 50000, insurer = 'SONARWA', reviewer_comment = 'Please resend the yellow card.',
+             change_reason = case when to_state = 'needs_changes' then 'other' end,
+             uploaded_docs = case when to_state = 'pending' then uploaded_docs || (row_id || '/resent.png') else uploaded_docs end
        where id = row_id;
   end case;
 end
