@@ -18,6 +18,12 @@ import {
   ZUpdateCampaignRequest,
 } from '../../packages/contracts/src/admin/campaigns.ts';
 import {
+  ZApproveQuoteRequest,
+  ZListQuotesQuery,
+  ZRequestQuoteChangesRequest,
+  ZResubmitQuoteRequest,
+} from '../../packages/contracts/src/admin/insurance.ts';
+import {
   ZAssignOperatorRequest,
   ZCreateStationRequest,
   ZListStationsQuery,
@@ -993,6 +999,81 @@ const retrySpec: BodySpec = {
   required: [],
 };
 
+// Insurance quotes. The seeded ones are in every status: …01, 02, 05 and 06 pending, 03
+// approved, 04 sent back (the one a valid resubmission could take).
+const SEEDED_QUOTES = [1, 2, 3, 4, 5, 6].map((n) => `f0000000-0000-4000-8000-00000000000${n}`);
+const approveSpec: BodySpec = {
+  bases: () => [
+    { premium: 84000, insurer: 'SONARWA' },
+    { premium: 1 + int(50_000_000), insurer: 'Radiant', comment: 'Third-party cover, 12 months' },
+  ],
+  fields: {
+    premium: () =>
+      pick([
+        0,
+        -1,
+        -84000,
+        84000.5,
+        0.001,
+        50_000_001,
+        1e12,
+        '84000',
+        '',
+        null,
+        true,
+        [84000],
+        { value: 84000 },
+        new Raw('1e309'),
+        new Raw('-0'),
+        new Raw('84000.5'),
+      ]),
+    insurer: () =>
+      pick(['', ' ', 'sonarwa', 'SONARWA ', 'Acme Insurance', 'x'.repeat(81), 42, null, [], ['SONARWA'], ...SQL]),
+    comment: () => pick(['x'.repeat(2001), HUGE, 42, null, [], {}, true]),
+  },
+  required: ['premium', 'insurer'],
+  extra: [
+    () => ({ body: (b) => ({ ...b, status: 'approved' }), note: 'a status' }),
+    () => ({ body: (b) => ({ ...b, reason: 'other' }), note: 'a change reason' }),
+  ],
+};
+const requestChangesSpec: BodySpec = {
+  bases: () => [
+    { reason: 'document_unreadable', comment: 'Please send a sharper photo of the yellow card.' },
+    { reason: pick(['document_missing', 'details_mismatch', 'other']), comment: `Fuzz ${hex(8)}` },
+  ],
+  fields: {
+    reason: () => pick(['', 'unreadable', 'OTHER', 'other ', 'document-missing', 1, null, [], ['other'], ...SQL]),
+    comment: () => pick(['', '   ', 'ab', '  ab  ', '\n\t\n', 'x'.repeat(2001), HUGE, 42, null, [], {}]),
+  },
+  required: ['reason', 'comment'],
+  extra: [() => ({ body: (b) => ({ ...b, premium: 84000 }), note: 'a premium' })],
+};
+/** Resubmissions of quote `id`: documents belong under `<id>/`. */
+const resubmitSpec = (id: string): BodySpec => ({
+  bases: () => [
+    { documents: [`${id}/vehicle-registration.png`] },
+    { documents: [`${id}/a.png`, `${id}/b.pdf`], ocr: { plate: 'RAC 412D', confidence: 0.9 } },
+  ],
+  fields: {
+    documents: () =>
+      pick([
+        [],
+        null,
+        'x.png',
+        `${id}/a.png`,
+        {},
+        [42],
+        [null],
+        [''],
+        ['x'.repeat(301)],
+        Array.from({ length: 21 }, (_, i) => `${id}/${i}.png`),
+      ]),
+    ocr: () => pick([[], 'text', 42, null, true, [{ plate: 'RAC 412D' }]]),
+  },
+  required: ['documents'],
+});
+
 // Query strings: a valid query, then bad values, unknown keys, repeated keys, forged cursors.
 
 type Query = [string, string][];
@@ -1229,6 +1310,52 @@ const targetsQuerySpec: QuerySpec = {
   ],
 };
 
+/**
+ * Queue cursors the function cannot decode, or whose sort key is no instant (it gives out
+ * base64url of `["<0|1>|<submitted_at>", id]`).
+ */
+const QUOTE_FORGED_CURSORS = [
+  () => '!!!not base64!!!',
+  () => b64url('{"a":1}'),
+  () => b64url('null'),
+  () => b64url(`["2026-01-01 00:00:00+00","${uuid()}"]`),
+  () => b64url(`["2|2026-01-01 00:00:00+00","${uuid()}"]`),
+  () => b64url(`["0|2026-01-01T00:00:00Z","${uuid()}"]`),
+  () => b64url(`["1|not a time","${uuid()}"]`),
+  () => b64url(`["0|2026-01-01 00:00:00+00","zzz"]`),
+  () => b64url(`["1|2026-13-45 99:99:99+00","${uuid()}"]`),
+];
+
+const quotesQuerySpec: QuerySpec = {
+  schema: ZListQuotesQuery,
+  bases: () => [
+    [],
+    [['status', 'pending']],
+    [['q', '0788']],
+    [
+      ['insurer', 'SONARWA'],
+      ['limit', '10'],
+    ],
+  ],
+  fields: {
+    status: () => pick(['', 'PENDING', 'open', 'needs-changes', 'pending,approved', ...SQL]),
+    insurer: () => pick(['', '   ', 'x'.repeat(81), '\t']),
+    q: () => pick(['', '12', '+1-2', 'abc', '0788a', '%', '_', '+', '1'.repeat(33), 'Claudine', ...SQL]),
+    limit: () => pick(['0', '201', '-1', '1.5', 'abc', '', 'NaN', '1e309', '10abc']),
+    cursor: () => 'c'.repeat(201 + int(2000)),
+  },
+  extra: [
+    () => {
+      const cursor = pick(QUOTE_FORGED_CURSORS)();
+      return {
+        query: (q) => [...q.filter(([k]) => k !== 'cursor'), ['cursor', cursor]],
+        note: `undecodable cursor ${short(cursor, 40)}`,
+        forged: cursor,
+      };
+    },
+  ],
+};
+
 function mutateQuery(spec: QuerySpec): { query: string; note: string; forgedCursor: boolean } {
   let pairs: Query = pick(spec.bases()).map(([k, v]) => [k, v]);
   const notes: string[] = [];
@@ -1391,6 +1518,11 @@ const PER_ROUTE = {
   'POST admin/campaigns/:id/targets/retry': 40,
   'GET admin/campaigns/:id/estimate': 30,
   'POST admin/campaigns/:id/{start,pause,resume,finish}': 40,
+  'GET admin/insurance-quotes': 50,
+  'GET admin/insurance-quotes/:id': 30,
+  'POST admin/insurance-quotes/:id/approve': 60,
+  'POST admin/insurance-quotes/:id/request-changes': 50,
+  'POST admin/insurance-quotes/:id/resubmission': 50,
 } as const;
 type Route = keyof typeof PER_ROUTE;
 
@@ -1819,6 +1951,57 @@ function generate(fixtures: Fixtures): Case[] {
     return { ...c, note: `${action} id ${short(id, 40)}; ${c.note}` };
   });
 
+  // Insurance quotes: the seeded ones (in every status) are targets too, as for campaigns;
+  // only malformed bodies reach them. A GET of one would answer 200: unknown ids only.
+  const quoteId = () => (chance(0.4) ? pick(SEEDED_QUOTES) : chance(0.5) ? uuid() : badId());
+  add('GET admin/insurance-quotes', () =>
+    queryCase('GET admin/insurance-quotes', 'admin/insurance-quotes', 'admin', quotesQuerySpec),
+  );
+  add('GET admin/insurance-quotes/:id', () => {
+    const id = chance(0.4) ? uuid() : badId();
+    return {
+      route: 'GET admin/insurance-quotes/:id',
+      method: 'GET',
+      path: `admin/insurance-quotes/${pathId(id)}`,
+      caller: 'admin',
+      note: `id ${short(id, 60)}`,
+    };
+  });
+  add('POST admin/insurance-quotes/:id/approve', () => {
+    const id = quoteId();
+    const c = jsonCase(
+      'POST admin/insurance-quotes/:id/approve',
+      `admin/insurance-quotes/${pathId(id)}/approve`,
+      'admin',
+      approveSpec,
+      accepts(ZApproveQuoteRequest),
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('POST admin/insurance-quotes/:id/request-changes', () => {
+    const id = quoteId();
+    const c = jsonCase(
+      'POST admin/insurance-quotes/:id/request-changes',
+      `admin/insurance-quotes/${pathId(id)}/request-changes`,
+      'admin',
+      requestChangesSpec,
+      accepts(ZRequestQuoteChangesRequest),
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+  add('POST admin/insurance-quotes/:id/resubmission', () => {
+    // The WhatsApp side's route, called as it calls it: with the service role key.
+    const id = quoteId();
+    const c = jsonCase(
+      'POST admin/insurance-quotes/:id/resubmission',
+      `admin/insurance-quotes/${pathId(id)}/resubmission`,
+      'service',
+      resubmitSpec(id),
+      accepts(ZResubmitQuoteRequest),
+    );
+    return { ...c, note: `id ${short(id, 40)}; ${c.note}` };
+  });
+
   // Bodies over the size limit (refused before they are read).
   const oversize = 'x'.repeat(MAX_BODY_BYTES + 1);
   const tooBig: [Route, string, Caller, Method?][] = [
@@ -1836,6 +2019,17 @@ function generate(fixtures: Fixtures): Case[] {
     ['POST admin/users/invite', 'admin/users/invite', 'admin'],
     ['POST admin/campaigns', 'admin/campaigns', 'admin'],
     ['PATCH admin/campaigns/:id', `admin/campaigns/${SEEDED_DRAFT_CAMPAIGN}`, 'admin', 'PATCH'],
+    ['POST admin/insurance-quotes/:id/approve', `admin/insurance-quotes/${SEEDED_QUOTES[0]}/approve`, 'admin'],
+    [
+      'POST admin/insurance-quotes/:id/request-changes',
+      `admin/insurance-quotes/${SEEDED_QUOTES[0]}/request-changes`,
+      'admin',
+    ],
+    [
+      'POST admin/insurance-quotes/:id/resubmission',
+      `admin/insurance-quotes/${SEEDED_QUOTES[3]}/resubmission`,
+      'service',
+    ],
   ];
   for (const [route, path, caller, method = 'POST'] of tooBig) {
     cases.push({
@@ -1992,6 +2186,7 @@ const TABLES = [
   'public.campaign_targets',
   'public.campaign_send_queue',
   'public.opt_outs',
+  'public.insurance_quotes',
   'auth.users',
   'auth.identities',
 ] as const;

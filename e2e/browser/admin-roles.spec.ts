@@ -12,6 +12,7 @@ const NAV: { label: string; needs: AdminAction }[] = [
   { label: 'Dashboard', needs: 'panel.read' },
   { label: 'Vouchers', needs: 'panel.read' },
   { label: 'Campaigns', needs: 'panel.read' },
+  { label: 'Insurance', needs: 'panel.read' },
   { label: 'Stations', needs: 'panel.read' },
   { label: 'Settings', needs: 'panel.read' },
   { label: 'Audit log', needs: 'panel.read' },

@@ -41,6 +41,7 @@ const DATABASE_ERRORS: Record<string, ErrorCode> = {
   '22P02': 'invalid_request', // invalid_text_representation
   '22007': 'invalid_request', // invalid_datetime_format
   '22008': 'invalid_request', // datetime_field_overflow
+  '22009': 'invalid_request', // invalid_time_zone_displacement_value
   '22003': 'invalid_request', // numeric_value_out_of_range
   '22001': 'invalid_request', // string_data_right_truncation
   '22P05': 'invalid_request', // untranslatable_character: a NUL (\u0000) in text or jsonb

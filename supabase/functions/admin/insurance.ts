@@ -104,11 +104,17 @@ function toQuotes(rows: QuoteRow[], people: Map<string, { email: string | null }
   }));
 }
 
-/** A typed number matches a driver exactly when it is a whole number, else by its digits anywhere. */
+/**
+ * A typed number finds drivers whose number contains its digits (a leading 0 of the local
+ * form dropped: "0788 12" finds +25078812…), or whose number it is when it reads as a
+ * whole one ("0788 123 456", "+250788123456").
+ */
 function driverNumberFilter(tx: Tx, text: string): postgres.Fragment {
-  const e164 = normalizeMsisdn(text);
-  if (e164) return tx`u.msisdn = ${e164}`;
-  return tx`u.msisdn like ${`%${text.replace(/\D/g, '')}%`}`;
+  const digits = text.replace(/\D/g, '');
+  const trimmed = digits.replace(/^0+/, '');
+  const part = `%${trimmed.length >= 3 ? trimmed : digits}%`;
+  const whole = normalizeMsisdn(text);
+  return whole ? tx`(u.msisdn = ${whole} or u.msisdn like ${part})` : tx`u.msisdn like ${part}`;
 }
 
 interface AuditRow {
@@ -230,8 +236,9 @@ export function insuranceRoutes(app: Hono): void {
           ${query.status ? tx`and q.status = ${query.status}` : tx``}
           ${
             after
-              ? tx`and ((q.status <> 'pending'), q.submitted_at, q.id) >
-                       (${after.key.startsWith('1')}, ${after.key.slice(2)}::timestamptz, ${after.id}::uuid)`
+              ? // ::text first: bound as timestamptz, postgres.js would pass the key through a JS Date (milliseconds)
+                tx`and ((q.status <> 'pending'), q.submitted_at, q.id) >
+                       (${after.key.startsWith('1')}, ${after.key.slice(2)}::text::timestamptz, ${after.id}::uuid)`
               : tx``
           }`,
         query.limit + 1,

@@ -121,7 +121,8 @@ export function DashboardPage() {
               <span className="figure-count" data-testid="insurance-pending">
                 {formatCount(data.insurance_pending)}
               </span>{' '}
-              {data.insurance_pending === 1 ? 'quote waits' : 'quotes wait'} for review
+              {data.insurance_pending === 1 ? 'quote waits' : 'quotes wait'} for review ·{' '}
+              <Link href="/insurance?status=pending">Open the queue</Link>
             </p>
           )}
         </section>

@@ -88,6 +88,11 @@ function QuoteReview({ detail }: { detail: TQuoteDetail }) {
             <DecisionTaken detail={detail} />
           )}
           <History entries={detail.history} />
+          <p>
+            <Link href={`/audit?table=insurance_quotes&target=${encodeURIComponent(quote.id)}`}>
+              This quote in the audit log
+            </Link>
+          </p>
         </div>
       </div>
     </>
