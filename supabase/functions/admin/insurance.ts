@@ -34,6 +34,7 @@ import { jsonBody, queryParams, uuidParam } from '../_shared/request.ts';
 import { requireRole } from '../_shared/roles.ts';
 import { signedUrls } from '../_shared/storage.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { quoteHistory, type QuoteAuditRow } from './quote-history.ts';
 import { directory, iso, isoOrNull } from './directory.ts';
 
 /** Who decides quotes and opens their documents (the update policy and the docs bucket's read policy). */
@@ -117,23 +118,9 @@ function driverNumberFilter(tx: Tx, text: string): postgres.Fragment {
   return whole ? tx`(u.msisdn = ${whole} or u.msisdn like ${part})` : tx`u.msisdn like ${part}`;
 }
 
-interface AuditRow {
-  action: string;
-  actor_id: string | null;
-  actor_kind: string;
-  created_at: Date;
-  diff: { before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
-}
-
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
-
-/**
- * The quote's history from its audit rows: the state after each write (inserts hold the
- * whole row, updates only what changed), told as the event the status change was.
- */
+/** The quote's history from its audit rows (quote-history.ts), with the actors' emails. */
 async function loadHistory(tx: Tx, id: string): Promise<TQuoteHistoryEntry[]> {
-  const rows = await tx<AuditRow[]>`
+  const rows = await tx<QuoteAuditRow[]>`
     select action, actor_id, actor_kind, created_at, diff from public.audit_log
      where target_table = 'insurance_quotes' and target_id = ${id}
      order by created_at, stage`;
@@ -141,31 +128,7 @@ async function loadHistory(tx: Tx, id: string): Promise<TQuoteHistoryEntry[]> {
     tx,
     rows.map((r) => r.actor_id),
   );
-  let state: Record<string, unknown> = {};
-  const history: TQuoteHistoryEntry[] = [];
-  for (const row of rows) {
-    const before = state;
-    state = { ...state, ...(row.diff.after ?? {}) };
-    let event: TQuoteHistoryEntry['event'] = 'edited';
-    if (row.action === 'insert') event = 'submitted';
-    else if (row.diff.after && 'status' in row.diff.after) {
-      event = state.status === 'approved' ? 'approved' : state.status === 'needs_changes' ? 'sent_back' : 'resubmitted';
-    }
-    const earlierDocs = new Set(texts(before.uploaded_docs));
-    history.push({
-      // A submission happened when the quote was created (the seed backdates its quotes).
-      at: iso(row.action === 'insert' && typeof state.created_at === 'string' ? state.created_at : row.created_at),
-      event,
-      actor_kind: row.actor_kind,
-      actor_email: row.actor_id ? (people.get(row.actor_id)?.email ?? null) : null,
-      premium: state.premium === null || state.premium === undefined ? null : Number(state.premium),
-      insurer: text(state.insurer),
-      change_reason: event === 'sent_back' ? (text(state.change_reason) as TQuoteHistoryEntry['change_reason']) : null,
-      comment: event === 'submitted' || event === 'resubmitted' ? null : text(state.reviewer_comment),
-      documents_added: texts(state.uploaded_docs).filter((d) => !earlierDocs.has(d)),
-    });
-  }
-  return history;
+  return quoteHistory(rows, new Map([...people].map(([key, person]) => [key, person.email])));
 }
 
 /**

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { app } from '../admin/app.ts';
+import { quoteHistory, type QuoteAuditRow } from '../admin/quote-history.ts';
 import { authenticate, authenticateUser } from '../_shared/auth.ts';
 import { handleError, UserError } from '../_shared/errors.ts';
 import { MAX_BODY_BYTES, parseRequest } from '../_shared/request.ts';
@@ -314,4 +315,95 @@ Deno.test('a settings body over the size limit is 413, before the database', asy
     assert.equal(error.status, 413);
     assert.equal(error.code, 'payload_too_large');
   });
+});
+
+// ── an insurance quote's history, told from its audit rows ────────────────────────────
+
+const REVIEWER = 'a0000000-0000-4000-8000-000000000002';
+const quoteRow = (
+  action: string,
+  at: string,
+  after: Record<string, unknown>,
+  actor: { id?: string; kind?: string } = {},
+): QuoteAuditRow => ({
+  action,
+  actor_id: actor.id ?? null,
+  actor_kind: actor.kind ?? (actor.id ? 'user' : 'service'),
+  created_at: new Date(at),
+  diff: action === 'insert' ? { after } : { before: {}, after },
+});
+
+Deno.test('quote history: submission, edit, sending back, resubmission and approval, each with what it carried', () => {
+  const history = quoteHistory(
+    [
+      quoteRow('insert', '2026-11-25T08:00:00Z', {
+        status: 'pending',
+        premium: null,
+        insurer: null,
+        uploaded_docs: ['q/id.png', 'q/card.png'],
+        created_at: '2026-11-20T08:00:00+00:00',
+      }),
+      // A premium typed before deciding: an edit; the later approval carries it though its diff does not.
+      quoteRow('update', '2026-11-25T09:00:00Z', { premium: 84000 }, { id: REVIEWER }),
+      quoteRow(
+        'update',
+        '2026-11-25T09:05:00Z',
+        { status: 'needs_changes', change_reason: 'document_unreadable', reviewer_comment: 'Blurred ID' },
+        { id: REVIEWER },
+      ),
+      quoteRow('update', '2026-11-25T10:00:00Z', {
+        status: 'pending',
+        change_reason: null,
+        reviewer_comment: null,
+        uploaded_docs: ['q/id.png', 'q/card.png', 'q/id-2.png'],
+      }),
+      quoteRow(
+        'update',
+        '2026-11-25T11:00:00Z',
+        { status: 'approved', insurer: 'Radiant', approved_at: '2026-11-25T11:00:00+00:00' },
+        { id: REVIEWER },
+      ),
+    ],
+    new Map([[REVIEWER, 'support@easymo.test']]),
+  );
+  assert.deepEqual(
+    history.map((h) => [
+      h.event,
+      h.at,
+      h.actor_email,
+      h.premium,
+      h.insurer,
+      h.change_reason,
+      h.comment,
+      h.documents_added,
+    ]),
+    [
+      // The submission is dated by the quote's creation, not by when its audit row was written.
+      ['submitted', '2026-11-20T08:00:00.000Z', null, null, null, null, null, ['q/id.png', 'q/card.png']],
+      ['edited', '2026-11-25T09:00:00.000Z', 'support@easymo.test', 84000, null, null, null, []],
+      [
+        'sent_back',
+        '2026-11-25T09:05:00.000Z',
+        'support@easymo.test',
+        84000,
+        null,
+        'document_unreadable',
+        'Blurred ID',
+        [],
+      ],
+      ['resubmitted', '2026-11-25T10:00:00.000Z', null, 84000, null, null, null, ['q/id-2.png']],
+      ['approved', '2026-11-25T11:00:00.000Z', 'support@easymo.test', 84000, 'Radiant', null, null, []],
+    ],
+  );
+  assert.equal(history[3]?.actor_kind, 'service');
+});
+
+Deno.test('quote history: an actor the directory does not know has no email; no rows, no history', () => {
+  const [entry] = quoteHistory(
+    [quoteRow('insert', '2026-11-25T08:00:00Z', { status: 'pending' }, { id: REVIEWER })],
+    new Map(),
+  );
+  assert.equal(entry?.actor_email, null);
+  assert.equal(entry?.at, '2026-11-25T08:00:00.000Z');
+  assert.deepEqual(quoteHistory([], new Map()), []);
 });

@@ -9,6 +9,7 @@ import type { TCampaignTarget } from '@easymo/contracts';
 import { CAMPAIGN_TARGET_STATUSES, type CampaignTargetStatus } from '@easymo/domain';
 import { useCallback, useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/states.tsx';
 import { useToast } from '../../components/Toaster.tsx';
 import { useCampaignTargetsQuery } from '../../data/campaigns/campaign-targets-query.ts';
@@ -161,21 +162,7 @@ export function TargetsTable({
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <span className="muted" data-testid="targets-shown">
-              {formatCount(items.length)} shown
-            </span>
-            {targets.hasNextPage && (
-              <button
-                type="button"
-                className="secondary"
-                disabled={targets.isFetchingNextPage}
-                onClick={() => void targets.fetchNextPage()}
-              >
-                {targets.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </div>
+          <Pager shown={items.length} testId="targets-shown" pages={targets} />
         </>
       )}
 

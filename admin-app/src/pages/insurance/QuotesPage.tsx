@@ -7,6 +7,7 @@ import type { TListQuotesQuery, TQuoteStatus } from '@easymo/contracts';
 import { INSURERS, reviewWait } from '@easymo/domain';
 import { useCallback, useMemo } from 'react';
 import { Link, useLocation } from 'wouter';
+import { Pager } from '../../components/Pager.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/states.tsx';
 import { useQuotesQuery } from '../../data/insurance/quotes-query.ts';
@@ -180,21 +181,7 @@ export function QuotesPage() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <span className="muted" data-testid="quotes-shown">
-              {formatCount(items.length)} shown
-            </span>
-            {quotes.hasNextPage && (
-              <button
-                type="button"
-                className="secondary"
-                disabled={quotes.isFetchingNextPage}
-                onClick={() => void quotes.fetchNextPage()}
-              >
-                {quotes.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </div>
+          <Pager shown={items.length} testId="quotes-shown" pages={quotes} />
         </section>
       )}
     </div>
