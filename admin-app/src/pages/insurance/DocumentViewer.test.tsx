@@ -62,8 +62,12 @@ test('a listed document that is not stored, and a file type without a preview, s
   await expect.element(screen.getByText('Not stored')).toBeVisible();
   await expect.element(screen.getByRole('link', { name: 'Open original' })).not.toBeInTheDocument();
 
-  await screen.getByRole('tab', { name: /notes\.txt/ }).click();
+  // One tab stop; the arrow keys move between documents.
+  await screen.getByRole('tab', { name: /vehicle-registration/ }).click();
+  await userEvent.keyboard('{ArrowRight}');
   await expect.element(screen.getByRole('tab', { name: /notes\.txt/ })).toHaveAttribute('aria-selected', 'true');
+  await expect.element(screen.getByRole('tab', { name: /notes\.txt/ })).toHaveFocus();
+  await expect.element(screen.getByRole('tab', { name: /vehicle-registration/ })).toHaveAttribute('tabindex', '-1');
   await expect.element(screen.getByText('No preview')).toBeVisible();
   await expect
     .element(screen.getByRole('link', { name: 'Download notes.txt' }))

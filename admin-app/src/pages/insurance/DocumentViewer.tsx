@@ -41,18 +41,39 @@ export function DocumentViewer({ documents }: { documents: TQuoteDocument[] }) {
     event.preventDefault();
   }
 
+  // Tabs as ARIA describes them: one tab stop, arrows (and Home/End) move between documents.
+  function onTabKey(event: KeyboardEvent<HTMLDivElement>) {
+    const last = documents.length - 1;
+    const at = Math.min(selected, last);
+    const next =
+      event.key === 'ArrowRight'
+        ? (at + 1) % (last + 1)
+        : event.key === 'ArrowLeft'
+          ? (at + last) % (last + 1)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : null;
+    if (next === null) return;
+    event.preventDefault();
+    open(next);
+    event.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')[next]?.focus();
+  }
+
   if (!current) return <EmptyState title="No documents">The driver has not uploaded any document yet.</EmptyState>;
   const zoom = ZOOMS[zoomIndex] ?? 1;
 
   return (
     <section className="document-viewer card" aria-label="Documents" data-testid="document-viewer">
-      <div className="document-tabs" role="tablist" aria-label="Documents">
+      <div className="document-tabs" role="tablist" aria-label="Documents" onKeyDown={onTabKey}>
         {documents.map((doc, index) => (
           <button
             key={doc.path}
             type="button"
             role="tab"
             aria-selected={doc === current}
+            tabIndex={doc === current ? 0 : -1}
             className={doc === current ? 'document-tab current' : 'document-tab'}
             onClick={() => open(index)}
           >
