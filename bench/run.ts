@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [gateway] [vouchers] [pwa] [campaigns] [admin]`: the benchmarks, each printing ratios
+ * `pnpm bench [gateway] [vouchers] [pwa] [campaigns] [insurance] [admin]`: the benchmarks, each printing ratios
  * against a baseline measured in the same run. They share one throw-away stack (the
  * `test` instance: do not run beside `pnpm test`). Not part of the test suite. `admin`
  * runs last: it seeds a million vouchers the others should not run on.
@@ -8,6 +8,7 @@ import { startEphemeralStack } from '../packages/stack/src/ephemeral.ts';
 import { adminBench } from './admin.ts';
 import { campaignsBench } from './campaigns.ts';
 import { gatewayBench } from './gateway.ts';
+import { insuranceBench } from './insurance.ts';
 import { pwaBench } from './pwa.ts';
 import { vouchersBench } from './vouchers.ts';
 
@@ -16,6 +17,7 @@ const BENCHES = {
   vouchers: vouchersBench,
   pwa: pwaBench,
   campaigns: campaignsBench,
+  insurance: insuranceBench,
   admin: adminBench,
 } as const;
 

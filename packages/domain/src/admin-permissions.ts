@@ -1,7 +1,7 @@
 /**
  * What each admin role may do in the panel. The database decides (RLS and the
  * functions' role checks); the panel uses this table only to show a role the pages and
- * buttons it can use. e2e/api/admin-permissions.test.ts checks it against the server.
+ * buttons it can use. e2e/browser/admin-roles.spec.ts checks it against the server.
  */
 import type { AdminRole } from './roles.ts';
 
