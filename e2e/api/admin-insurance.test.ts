@@ -945,6 +945,45 @@ describe('POST admin/insurance-quotes/:id/resubmission (the WhatsApp side, servi
     ]);
   });
 
+  it('forgets who sent the quote back: a pending quote has no reviewer until the next decision', async () => {
+    const id = await sentBack();
+    expect(ZQuoteDetail.parse((await detail(as.support, id)).body).quote.reviewed_by_email).toBe(DEMO.support);
+    await store(`${id}/new.png`, 'png');
+    expect((await resubmit(id, { documents: [`${id}/new.png`] })).status).toBe(200);
+    expect(ZQuoteDetail.parse((await detail(as.support, id)).body).quote.reviewed_by_email).toBeNull();
+    expect((await approve(as.admin, id, { premium: 60000, insurer: 'Sanlam' })).body.quote.reviewed_by_email).toBe(
+      DEMO.admin,
+    );
+  });
+
+  it('a decision on the submission before a resubmission is a 409; on the new one it is taken', async () => {
+    const id = await sentBack();
+    const seen = ZQuoteDetail.parse((await detail(as.support, id)).body).quote.submitted_at;
+    await store(`${id}/new.png`, 'png');
+    const resubmitted = ZQuote.parse((await resubmit(id, { documents: [`${id}/new.png`] })).body);
+    expect(resubmitted.submitted_at).not.toBe(seen);
+
+    // The reviewer still had the old submission open.
+    const before = await quoteState(id);
+    for (const answer of [
+      await approve(as.support, id, { premium: 70000, insurer: 'Radiant', submitted_at: seen }),
+      await requestChanges(as.support, id, { reason: 'other', comment: 'Still blurred.', submitted_at: seen }),
+    ]) {
+      expect([answer.status, answer.body.error?.code]).toEqual([409, 'conflict']);
+      expect(answer.body.error?.message).toMatch(/resubmitted/);
+      expect(answer.body.error?.details).toEqual({ status: 'pending', submitted_at: resubmitted.submitted_at });
+    }
+    expect(await quoteState(id)).toBe(before);
+
+    const taken = await approve(as.support, id, {
+      premium: 70000,
+      insurer: 'Radiant',
+      submitted_at: resubmitted.submitted_at,
+    });
+    expect(taken.status).toBe(200);
+    expect(taken.body.quote.status).toBe('approved');
+  });
+
   it('without an OCR snapshot the last one stays', async () => {
     const id = await sentBack();
     await store(`${id}/extra.png`, 'png');
@@ -1002,6 +1041,8 @@ describe('POST admin/insurance-quotes/:id/resubmission (the WhatsApp side, servi
       },
     ],
     ['a document attached already', async (id: string) => [`${id}/national-id.png`]],
+    ['a name with an empty segment (no URL could carry it)', async (id: string) => [`${id}//national-id-2.png`]],
+    ['a name climbing out of the folder', async (id: string, other: string) => [`${id}/../${other}/national-id.png`]],
     [
       'a document listed twice',
       async (id: string) => {

@@ -42,25 +42,39 @@ create index insurance_quotes_queue_idx
   on public.insurance_quotes ((status <> 'pending'), submitted_at, id);
 create index insurance_quotes_insurer_idx on public.insurance_quotes (insurer) where insurer is not null;
 
--- A decision stamps who and when (the server's clock); a resubmission restarts the
--- driver's wait and clears the last request for changes (the audit log keeps it).
+-- A decision stamps who (the signed-in admin; nobody for a service or system write) and
+-- when (the server's clock); a resubmission restarts the driver's wait and clears the last
+-- decision (the audit log keeps it).
 create or replace function app.stamp_quote_decision() returns trigger
 language plpgsql set search_path = '' as $$
 begin
   if new.status is distinct from old.status then
     if new.status in ('approved', 'needs_changes') then
-      new.reviewed_by := coalesce(auth.uid(), new.reviewed_by);
+      new.reviewed_by := auth.uid();
     end if;
     new.approved_at := case when new.status = 'approved' then now() end;
     if new.status = 'pending' then
       new.submitted_at := now();
       new.change_reason := null;
       new.reviewer_comment := null;
+      new.reviewed_by := null;
     end if;
   end if;
   return new;
 end
 $$;
+
+-- A quote's document lives in the docs bucket under the quote's folder, with a name that
+-- storage and signed URLs can carry: no empty, "." or ".." segment, no backslash.
+create function app.is_quote_document_name(quote_id uuid, name text) returns boolean
+language sql immutable set search_path = '' as $$
+  select name like quote_id::text || '/_%'
+     and name !~ '(^|/)\.{0,2}(/|$)'
+     and strpos(name, E'\\') = 0
+$$;
+comment on function app.is_quote_document_name(uuid, text) is
+  'Whether a docs-bucket object name may be attached to the quote: under <quote id>/, every segment a real name.';
+grant execute on function app.is_quote_document_name(uuid, text) to authenticated, service_role;
 
 -- An approved quote is settled; a quote sent back waits for the driver, so its decision
 -- stands until they resubmit, and only a resubmission (new documents appended, nothing
@@ -89,6 +103,11 @@ begin
     if cardinality(new.uploaded_docs) <= before_docs
        or new.uploaded_docs[1:before_docs] is distinct from old.uploaded_docs then
       raise exception 'insurance quote goes back to pending only with new documents added to the ones it has'
+        using errcode = 'check_violation';
+    end if;
+    if exists (select 1 from unnest(new.uploaded_docs[before_docs + 1:]) d
+                where d is null or not app.is_quote_document_name(new.id, d)) then
+      raise exception 'insurance quote: new documents are stored under the quote''s own folder %/', new.id
         using errcode = 'check_violation';
     end if;
     if (to_jsonb(new) - kept - resubmission) is distinct from (to_jsonb(old) - kept - resubmission) then
@@ -129,9 +148,9 @@ begin
   if ocr is not null and jsonb_typeof(ocr) <> 'object' then
     raise exception 'the OCR snapshot is a JSON object' using errcode = 'invalid_parameter_value';
   end if;
-  select d into bad from unnest(documents) d where d is null or d not like quote_id::text || '/%' limit 1;
+  select d into bad from unnest(documents) d where d is null or not app.is_quote_document_name(quote_id, d) limit 1;
   if found then
-    raise exception 'document % is not in this quote''s folder %/', coalesce(bad, 'null'), quote_id
+    raise exception 'document % is not a file in this quote''s folder %/', coalesce(bad, 'null'), quote_id
       using errcode = 'invalid_parameter_value';
   end if;
   select d into bad from unnest(documents) d

@@ -55,7 +55,8 @@ export async function signedUrl(caller: Caller, bucket: string, name: string, ex
 
 /**
  * Signed URLs for many objects of one bucket in one request, by name; a name the caller
- * may not read (or that is not stored) is absent from the map.
+ * may not read, that is not stored, or that no URL can carry (see objectPath) is absent
+ * from the map.
  */
 export async function signedUrls(
   caller: Caller,
@@ -63,14 +64,21 @@ export async function signedUrls(
   names: readonly string[],
   expiresIn: number,
 ): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
-  for (const name of names) objectPath(bucket, name);
+  const carried = names.filter((name) => {
+    try {
+      objectPath(bucket, name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (carried.length === 0) return new Map();
   const response = await fetch(`${requireEnv('SUPABASE_URL')}/storage/v1/object/sign/${encodeURIComponent(bucket)}`, {
     method: 'POST',
     headers: headers(caller, { 'content-type': 'application/json' }),
-    body: JSON.stringify({ expiresIn, paths: names }),
+    body: JSON.stringify({ expiresIn, paths: carried }),
   });
-  if (!response.ok) throw await failure(response, `signing ${names.length} objects of ${bucket}`);
+  if (!response.ok) throw await failure(response, `signing ${carried.length} objects of ${bucket}`);
   const answers = (await response.json()) as { path: string | null; signedURL: string | null }[];
   const urls = new Map<string, string>();
   for (const { path, signedURL } of answers) {

@@ -123,7 +123,7 @@ async function loadHistory(tx: Tx, id: string): Promise<TQuoteHistoryEntry[]> {
   const rows = await tx<QuoteAuditRow[]>`
     select action, actor_id, actor_kind, created_at, diff from public.audit_log
      where target_table = 'insurance_quotes' and target_id = ${id}
-     order by created_at, stage`;
+     order by seq nulls last, stage`;
   const people = await directory(
     tx,
     rows.map((r) => r.actor_id),
@@ -171,9 +171,17 @@ async function loadDetail(tx: Tx, caller: Caller, id: string): Promise<TQuoteDet
   });
 }
 
-/** Locks the quote for a decision; a quote no longer pending is a 409 that says what it is now. */
-async function lockPending(tx: Tx, id: string): Promise<void> {
-  const [row] = await tx<{ status: string }[]>`select status from public.insurance_quotes where id = ${id} for update`;
+/**
+ * Locks the quote for a decision. A quote no longer pending is a 409 that says what it is
+ * now; so is one the driver resubmitted after the reviewer opened it (`submitted_at`, to
+ * the millisecond the API gave out, differs): they have not seen its new documents.
+ */
+async function lockPending(tx: Tx, id: string, reviewed: string | undefined): Promise<void> {
+  const [row] = await tx<{ status: string; submitted_at: Date; same: boolean }[]>`
+    select status, submitted_at,
+           ${reviewed ?? null}::text is null
+             or date_trunc('milliseconds', submitted_at) = ${reviewed ?? null}::text::timestamptz as same
+      from public.insurance_quotes where id = ${id} for update`;
   if (!row) throw new UserError('not_found', NOT_FOUND);
   if (row.status !== 'pending') {
     const now = row.status === 'approved' ? 'approved already' : 'sent back for changes already';
@@ -181,6 +189,22 @@ async function lockPending(tx: Tx, id: string): Promise<void> {
       status: row.status,
     });
   }
+  if (!row.same) {
+    throw new UserError(
+      'conflict',
+      'The driver resubmitted this quote after you opened it: review the new documents first',
+      { status: row.status, submitted_at: iso(row.submitted_at) },
+    );
+  }
+}
+
+/** A decision commits on its own; the answer (documents signed by storage) is read afterwards. */
+async function decide(caller: Caller, id: string, write: (tx: Tx) => Promise<unknown>): Promise<TQuoteDetail> {
+  await asCaller(caller, async (tx) => {
+    await requireRole(tx, REVIEWERS);
+    await write(tx);
+  });
+  return asCaller(caller, (tx) => loadDetail(tx, caller, id));
 }
 
 export function insuranceRoutes(app: Hono): void {
@@ -238,15 +262,13 @@ export function insuranceRoutes(app: Hono): void {
     const caller = await authenticateUser(c.req.raw);
     const id = uuidParam(c, 'id', NOT_FOUND);
     const request = await jsonBody(c, ZApproveQuoteRequest);
-    const detail = await asCaller(caller, async (tx) => {
-      await requireRole(tx, REVIEWERS);
-      await lockPending(tx, id);
+    const detail = await decide(caller, id, async (tx) => {
+      await lockPending(tx, id, request.submitted_at);
       await tx`
         update public.insurance_quotes
            set status = 'approved', premium = ${request.premium}, insurer = ${request.insurer},
                reviewer_comment = ${request.comment || null}
          where id = ${id}`;
-      return loadDetail(tx, caller, id);
     });
     return c.json(detail);
   });
@@ -255,14 +277,12 @@ export function insuranceRoutes(app: Hono): void {
     const caller = await authenticateUser(c.req.raw);
     const id = uuidParam(c, 'id', NOT_FOUND);
     const request = await jsonBody(c, ZRequestQuoteChangesRequest);
-    const detail = await asCaller(caller, async (tx) => {
-      await requireRole(tx, REVIEWERS);
-      await lockPending(tx, id);
+    const detail = await decide(caller, id, async (tx) => {
+      await lockPending(tx, id, request.submitted_at);
       await tx`
         update public.insurance_quotes
            set status = 'needs_changes', change_reason = ${request.reason}, reviewer_comment = ${request.comment}
          where id = ${id}`;
-      return loadDetail(tx, caller, id);
     });
     return c.json(detail);
   });

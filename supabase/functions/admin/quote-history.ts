@@ -2,7 +2,7 @@
  * A quote's history from its audit rows, oldest first: the state after each write
  * (an insert holds the whole row, an update only the columns it changed), told as the
  * event its status change was, with what the step carried. Pure, so it is tested alone
- * (supabase/functions/tests/quote-history-test.ts).
+ * (supabase/functions/tests/admin-test.ts).
  */
 import type { TQuoteHistoryEntry } from '../../../packages/contracts/src/admin/insurance.ts';
 

@@ -6,7 +6,7 @@
 -- fresh in the transaction (tests.quote); the seeded ones are f000…001–006.
 begin;
 set local search_path = public, extensions, tests;
-select plan(125);
+select plan(130);
 
 -- ── helpers and fixtures (live only inside this transaction) ────────────────────────
 select set_config('role', 'postgres', true), set_config('request.jwt.claims', '', true);
@@ -164,7 +164,7 @@ select is((select row(q.status, q.premium, q.insurer, q.approved_at, q.reviewed_
   '(pending,70000.00,Britam,,)', 'it stays pending, with nothing of a decision stamped');
 
 select tests.act_as_service();
-select is(tests.affected($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || '{new/card.png}'
+select is(tests.affected($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || (id || '/card.png')
                            where id = tests.fx('m_resume')$$), 1,
   'needs_changes → pending, with a new document');
 select is((select row(q.status, q.change_reason, q.reviewer_comment, q.submitted_at = now())::text from tests.q('m_resume') q),
@@ -332,10 +332,16 @@ select tests.act_as_service();
 select throws_ok($$update public.insurance_quotes set status = 'pending', uploaded_docs = '{}' where id = tests.fx('f_sent_back')$$,
   '23514', 'insurance quote goes back to pending only with new documents added to the ones it has',
   'a resubmission without documents is refused');
-select throws_ok($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || '{f/new.png}', premium = 10000
+select throws_ok($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || (id || '/new.png'), premium = 10000
                     where id = tests.fx('f_sent_back')$$,
   '23514', 'insurance quote: a resubmission brings documents, it does not change the quote',
   'a resubmission cannot set a premium');
+select throws_ok($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || '{f0000000-0000-4000-8000-000000000001/national-id.png}'
+                    where id = tests.fx('f_sent_back')$$,
+  '23514', null, 'a resubmission written directly cannot attach another quote''s document');
+select throws_ok($$update public.insurance_quotes set status = 'pending', uploaded_docs = uploaded_docs || (id || '//new.png')
+                    where id = tests.fx('f_sent_back')$$,
+  '23514', null, 'nor a name with an empty segment');
 select is((tests.q('f_sent_back')).status, 'needs_changes', 'after the refusals the quote still waits for the driver');
 
 -- Deleting a reviewer's account forgets who decided (the audit log keeps it), even on settled quotes.
@@ -383,15 +389,27 @@ select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-
   '22023', 'a resubmission brings at least one new document', 'so is one with no document list');
 select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
                      array['f0000000-0000-4000-8000-000000000001/national-id.png'])$$,
-  '22023', 'document f0000000-0000-4000-8000-000000000001/national-id.png is not in this quote''s folder f0000000-0000-4000-8000-000000000004/',
+  '22023', 'document f0000000-0000-4000-8000-000000000001/national-id.png is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/',
   'a document of another quote''s folder is refused');
 select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
                      array['f0000000-0000-4000-8000-000000000004/national-id-2.png', 'f0000000-0000-4000-8000-000000000004'])$$,
-  '22023', 'document f0000000-0000-4000-8000-000000000004 is not in this quote''s folder f0000000-0000-4000-8000-000000000004/',
+  '22023', 'document f0000000-0000-4000-8000-000000000004 is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/',
   'the folder name alone is not a document in it');
 select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
                      array['f0000000-0000-4000-8000-000000000004/national-id-2.png', null])$$,
-  '22023', 'document null is not in this quote''s folder f0000000-0000-4000-8000-000000000004/', 'a null document is refused');
+  '22023', 'document null is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/', 'a null document is refused');
+select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
+                     array['f0000000-0000-4000-8000-000000000004//card.png'])$$,
+  '22023', 'document f0000000-0000-4000-8000-000000000004//card.png is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/',
+  'a name with an empty segment is refused (no signed URL could carry it)');
+select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
+                     array['f0000000-0000-4000-8000-000000000004/../f0000000-0000-4000-8000-000000000001/national-id.png'])$$,
+  '22023', 'document f0000000-0000-4000-8000-000000000004/../f0000000-0000-4000-8000-000000000001/national-id.png is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/',
+  'a name climbing out of the folder is refused');
+select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
+                     array[E'f0000000-0000-4000-8000-000000000004/a\\b.png'])$$,
+  '22023', E'document f0000000-0000-4000-8000-000000000004/a\\b.png is not a file in this quote''s folder f0000000-0000-4000-8000-000000000004/',
+  'a name with a backslash is refused');
 select throws_ok($$select app.resubmit_insurance_quote('f0000000-0000-4000-8000-000000000004',
                      array['f0000000-0000-4000-8000-000000000004/never-uploaded.png'])$$,
   '22023', 'document f0000000-0000-4000-8000-000000000004/never-uploaded.png is not stored in the docs bucket',

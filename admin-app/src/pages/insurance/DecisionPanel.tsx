@@ -6,7 +6,7 @@
  */
 import { ZApproveQuoteRequest, ZRequestQuoteChangesRequest, type TQuote } from '@easymo/contracts';
 import { CHANGE_REASONS, CHANGE_REASON_CODES, INSURERS, type ChangeReason } from '@easymo/domain';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useToast } from '../../components/Toaster.tsx';
 import { useQuoteDecisionMutation } from '../../data/insurance/quote-decision-mutation.ts';
 import { errorMessage, fieldErrors, issueMessages } from '../../lib/errors.ts';
@@ -24,6 +24,14 @@ export function DecisionPanel({ quote }: { quote: TQuote }) {
   const [errors, setErrors] = useState<{ form: 'approve' | 'changes'; fields: Record<string, string> } | null>(null);
   const approveErrors = errors?.form === 'approve' ? errors.fields : {};
   const changesErrors = errors?.form === 'changes' ? errors.fields : {};
+  const approveForm = useRef<HTMLFormElement>(null);
+  const changesForm = useRef<HTMLFormElement>(null);
+
+  // A refused form puts the keyboard (and a screen reader) on its first wrong field.
+  useEffect(() => {
+    const form = errors?.form === 'approve' ? approveForm.current : changesForm.current;
+    if (errors) form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
 
   function failed(form: 'approve' | 'changes', error: unknown) {
     setErrors({ form, fields: fieldErrors(error) });
@@ -37,11 +45,13 @@ export function DecisionPanel({ quote }: { quote: TQuote }) {
       premium: Number.isNaN(amount) ? undefined : amount,
       insurer: insurer || undefined,
       ...(note.trim() ? { comment: note } : {}),
+      submitted_at: quote.submitted_at,
     });
     if (!parsed.success) {
       const fields = issueMessages(parsed.error);
       if (premium.trim() === '') fields.premium = 'Enter the premium in RWF';
-      else if (Number.isNaN(amount)) fields.premium = 'Whole Rwandan francs, digits only';
+      else if (Number.isNaN(amount))
+        fields.premium = 'Whole Rwandan francs: digits, with commas or spaces between thousands';
       if (!insurer) fields.insurer = 'Choose the insurer';
       setErrors({ form: 'approve', fields });
       return;
@@ -59,7 +69,11 @@ export function DecisionPanel({ quote }: { quote: TQuote }) {
 
   function sendBack(event: FormEvent) {
     event.preventDefault();
-    const parsed = ZRequestQuoteChangesRequest.safeParse({ reason: reason || undefined, comment });
+    const parsed = ZRequestQuoteChangesRequest.safeParse({
+      reason: reason || undefined,
+      comment,
+      submitted_at: quote.submitted_at,
+    });
     if (!parsed.success) {
       const fields = issueMessages(parsed.error);
       if (!reason) fields.reason = 'Choose why the quote goes back';
@@ -80,7 +94,7 @@ export function DecisionPanel({ quote }: { quote: TQuote }) {
   return (
     <section className="card decision-panel" aria-label="Decision">
       <h2>Decision</h2>
-      <form className="decision-form" onSubmit={approve} noValidate aria-label="Approve">
+      <form ref={approveForm} className="decision-form" onSubmit={approve} noValidate aria-label="Approve">
         <h3>Approve</h3>
         <label>
           Premium (RWF)
@@ -131,7 +145,7 @@ export function DecisionPanel({ quote }: { quote: TQuote }) {
         </button>
       </form>
 
-      <form className="decision-form" onSubmit={sendBack} noValidate aria-label="Needs changes">
+      <form ref={changesForm} className="decision-form" onSubmit={sendBack} noValidate aria-label="Needs changes">
         <h3>Needs changes</h3>
         <label>
           Reason

@@ -6,7 +6,7 @@
  */
 import type { TQuoteDocument } from '@easymo/contracts';
 import type { PDFDocumentProxy as PdfDocument } from 'pdfjs-dist';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { EmptyState } from '../../components/states.tsx';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4] as const;
@@ -18,6 +18,7 @@ export function DocumentViewer({ documents }: { documents: TQuoteDocument[] }) {
   const [rotation, setRotation] = useState(0);
   const [stage, setStage] = useState<HTMLDivElement | null>(null);
   const width = useWidth(stage);
+  const ids = useId();
   const current = documents[Math.min(selected, documents.length - 1)];
 
   function open(index: number) {
@@ -72,6 +73,8 @@ export function DocumentViewer({ documents }: { documents: TQuoteDocument[] }) {
             key={doc.path}
             type="button"
             role="tab"
+            id={`${ids}-tab-${index}`}
+            aria-controls={`${ids}-panel`}
             aria-selected={doc === current}
             tabIndex={doc === current ? 0 : -1}
             className={doc === current ? 'document-tab current' : 'document-tab'}
@@ -86,7 +89,7 @@ export function DocumentViewer({ documents }: { documents: TQuoteDocument[] }) {
         <button type="button" className="secondary" onClick={zoomOut} disabled={zoomIndex === 0} aria-label="Zoom out">
           −
         </button>
-        <span className="document-zoom" data-testid="document-zoom" aria-live="polite">
+        <span className="document-zoom" data-testid="document-zoom">
           {Math.round(zoom * 100)}%
         </span>
         <button
@@ -113,12 +116,21 @@ export function DocumentViewer({ documents }: { documents: TQuoteDocument[] }) {
           </a>
         )}
       </div>
+      <p className="visually-hidden" id={`${ids}-keys`}>
+        Keys: plus and minus zoom, 0 fits the width, R turns right, Shift and R turns left.
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {`${current.name}: ${Math.round(zoom * 100)}%, turned ${rotation}°`}
+      </p>
       <div
         ref={setStage}
         className="document-stage"
+        role="tabpanel"
+        id={`${ids}-panel`}
+        aria-labelledby={`${ids}-tab-${Math.min(selected, documents.length - 1)}`}
+        aria-describedby={`${ids}-keys`}
         tabIndex={0}
         onKeyDown={onKeyDown}
-        aria-label={`${current.name}, ${Math.round(zoom * 100)}%, rotated ${rotation}°. Keys: plus, minus, 0 to fit, R to rotate.`}
         data-testid="document-stage"
         data-zoom={zoom}
         data-rotation={rotation}
@@ -162,7 +174,9 @@ interface View {
 
 function RotatedImage({ doc, width, zoom, rotation }: View & { doc: TQuoteDocument }) {
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
-  const [failed, setFailed] = useState(false);
+  // Failed for this URL: the quote's refresh brings a freshly signed one, which is tried again.
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  const failed = failedUrl !== null && failedUrl === doc.url;
   const sideways = rotation % 180 !== 0;
 
   // Fit: the rotated image's width fills the stage (never enlarged past its own size).
@@ -184,7 +198,7 @@ function RotatedImage({ doc, width, zoom, rotation }: View & { doc: TQuoteDocume
         alt={doc.name}
         data-testid="document-image"
         onLoad={(event) => setNatural({ w: event.currentTarget.naturalWidth, h: event.currentTarget.naturalHeight })}
-        onError={() => setFailed(true)}
+        onError={() => setFailedUrl(doc.url)}
         style={
           natural
             ? { width: w, height: h, transform: `translate(-50%, -50%) rotate(${rotation}deg)` }
@@ -209,36 +223,41 @@ function PdfPages({ url, width, zoom, rotation }: View & { url: string }) {
   const [pdf, setPdf] = useState<PdfDocument | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  // The quote is refetched with freshly signed URLs every few minutes; the PDF read with
-  // the first one stays (the component is keyed by the document's path).
-  const firstUrl = useRef(url);
+  // The document being read (destroyed when another is read, and on unmount).
+  const task = useRef<{ destroy(): Promise<void> } | null>(null);
+  useEffect(() => () => void task.current?.destroy(), []);
 
+  // Read once: the quote's refresh brings freshly signed URLs every few minutes, which
+  // change nothing once the PDF is read, but are tried again after a failure.
   useEffect(() => {
+    if (pdf) return;
     let cancelled = false;
-    let task: { destroy(): Promise<void> } | null = null;
     (async () => {
-      const response = await fetch(firstUrl.current);
+      const response = await fetch(url);
       if (!response.ok) throw new Error(`the document link answered ${response.status}`);
       const data = new Uint8Array(await response.arrayBuffer());
       const pdfjs = await loadPdfJs();
       if (cancelled) return;
+      void task.current?.destroy();
       const loading = pdfjs.getDocument({ data });
-      task = loading;
+      task.current = loading;
       const loaded = await loading.promise;
-      if (!cancelled) setPdf(loaded);
+      if (!cancelled) {
+        setError(null);
+        setPdf(loaded);
+      }
     })().catch((e: unknown) => {
       if (!cancelled) setError(e instanceof Error ? e.message : String(e));
     });
     return () => {
       cancelled = true;
-      void task?.destroy();
     };
-  }, []);
+  }, [url, pdf]);
 
   if (error) {
     return (
       <EmptyState title="Could not open the PDF">
-        {error}. The link may have expired: reload the page for a fresh one.
+        {error}. The link may have expired: a fresh one is fetched within a few minutes, or reload the page.
       </EmptyState>
     );
   }
@@ -270,9 +289,11 @@ function PdfPage({ pdf, number, width, zoom, rotation }: View & { pdf: PdfDocume
     void (async () => {
       const page = await pdf.getPage(number);
       if (cancelled) return;
-      const natural = page.getViewport({ scale: 1, rotation });
+      // A page's own /Rotate comes first: the viewer's turn is added to it, not put in its place.
+      const turn = (page.rotate + rotation) % 360;
+      const natural = page.getViewport({ scale: 1, rotation: turn });
       const fit = (width - 16) / natural.width;
-      const viewport = page.getViewport({ scale: fit * zoom, rotation });
+      const viewport = page.getViewport({ scale: fit * zoom, rotation: turn });
       const ratio = window.devicePixelRatio || 1;
       element.width = Math.floor(viewport.width * ratio);
       element.height = Math.floor(viewport.height * ratio);

@@ -77,7 +77,8 @@ function QuoteReview({ detail }: { detail: TQuoteDetail }) {
           <OcrSnapshot ocr={detail.ocr} />
           {quote.status === 'pending' ? (
             canDecide ? (
-              <DecisionPanel key={quote.updated_at} quote={quote} />
+              // A new submission is a new decision: the form starts empty again.
+              <DecisionPanel key={quote.submitted_at} quote={quote} />
             ) : (
               <section className="card" aria-label="Decision" data-testid="decision-readonly">
                 <h2>Decision</h2>

@@ -21,8 +21,14 @@ export const WAIT_TITLES = {
   overdue: 'Past the 24-hour review SLA',
 } as const;
 
-/** "84000", "84,000" and "84 000" are all 84000; anything else is NaN. */
+/**
+ * "84000", "84,000" and "84 000" are all 84000 (commas or spaces between groups of three);
+ * anything else, "84.000" and "84,5" included, is NaN: a premium is whole francs, and a dot
+ * could be a thousands separator or a decimal point.
+ */
 export function parsePremium(text: string): number {
-  const digits = text.replace(/[\s,]/g, '');
-  return /^\d+(\.\d+)?$/.test(digits) ? Number(digits) : Number.NaN;
+  const written = text.trim();
+  return /^\d+$/.test(written) || /^\d{1,3}([ ,]\d{3})+$/.test(written)
+    ? Number(written.replace(/[ ,]/g, ''))
+    : Number.NaN;
 }

@@ -105,6 +105,12 @@ export const ZQuoteDetail = z.object({
 });
 export type TQuoteDetail = z.infer<typeof ZQuoteDetail>;
 
+/**
+ * The quote's `submitted_at` as the reviewer saw it: when given, a quote the driver has
+ * resubmitted since is a 409 (the panel always sends it).
+ */
+const ZReviewedSubmission = ZTimestamp.optional();
+
 export const ZApproveQuoteRequest = z
   .object({
     premium: z
@@ -114,6 +120,7 @@ export const ZApproveQuoteRequest = z
       .max(PREMIUM_MAX_RWF, `at most ${PREMIUM_MAX_RWF.toLocaleString('en')} RWF`),
     insurer: ZInsurer,
     comment: z.string().trim().max(2000).optional(),
+    submitted_at: ZReviewedSubmission,
   })
   .strict();
 export type TApproveQuoteRequest = z.input<typeof ZApproveQuoteRequest>;
@@ -122,6 +129,7 @@ export const ZRequestQuoteChangesRequest = z
   .object({
     reason: ZChangeReason,
     comment: z.string().trim().min(3, 'tell the driver what to send').max(2000),
+    submitted_at: ZReviewedSubmission,
   })
   .strict();
 export type TRequestQuoteChangesRequest = z.input<typeof ZRequestQuoteChangesRequest>;
