@@ -74,6 +74,7 @@ language sql immutable set search_path = '' as $$
 $$;
 comment on function app.is_quote_document_name(uuid, text) is
   'Whether a docs-bucket object name may be attached to the quote: under <quote id>/, every segment a real name.';
+revoke all on function app.is_quote_document_name(uuid, text) from public, anon;
 grant execute on function app.is_quote_document_name(uuid, text) to authenticated, service_role;
 
 -- An approved quote is settled; a quote sent back waits for the driver, so its decision
