@@ -28,6 +28,7 @@ import postgres from 'postgres';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
 import { clusterHome } from '../packages/stack/src/postgres.ts';
 import { seedAdminData } from './admin-seed.ts';
+import { check, cursorFor, ms, pct } from './measure.ts';
 import { accessToken } from './session.ts';
 
 const VOUCHERS = Number(process.env.BENCH_ADMIN_VOUCHERS ?? 1_000_000);
@@ -58,21 +59,6 @@ interface Page {
   }[];
   next_cursor: string | null;
   totals: { count: number; amount: number };
-}
-
-const ms = (value: number) => value.toFixed(2);
-const pct = (times: number[], q: number) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-};
-
-/** The cursor the list API gives out for a row (voucher-queries.ts encodeCursor). */
-function cursorFor(key: string, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`check failed: ${message}`);
 }
 
 export async function adminBench(stack: EphemeralStack): Promise<void> {

@@ -19,6 +19,7 @@
  */
 import postgres from 'postgres';
 import type { EphemeralStack } from '../packages/stack/src/ephemeral.ts';
+import { check, cursorFor, ms, pct } from './measure.ts';
 import { accessToken } from './session.ts';
 
 const QUOTES = Number(process.env.BENCH_QUOTES ?? 200_000);
@@ -31,17 +32,6 @@ interface QuotePage {
   next_cursor: string | null;
   counts: { pending: number; approved: number; needs_changes: number };
 }
-
-const ms = (value: number) => value.toFixed(2);
-const pct = (times: number[], q: number) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-};
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-/** The queue's cursor as insurance.ts writes it. */
-const cursorFor = (key: string, id: string) => Buffer.from(JSON.stringify([key, id])).toString('base64url');
 
 async function seedQuotes(sql: postgres.Sql): Promise<number> {
   const started = performance.now();

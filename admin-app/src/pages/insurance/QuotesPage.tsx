@@ -3,7 +3,7 @@
  * first, with how long the driver has waited against the 24-hour SLA; filters (status,
  * insurer, driver number) live in the URL. A quote opens on its own review page.
  */
-import type { TListQuotesQuery, TQuoteStatus } from '@easymo/contracts';
+import { ZDriverNumberSearch, type TListQuotesQuery, type TQuoteStatus } from '@easymo/contracts';
 import { INSURERS, reviewWait } from '@easymo/domain';
 import { useCallback, useMemo } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -21,21 +21,20 @@ const STATUSES = Object.keys(QUOTE_STATUS_LABELS) as TQuoteStatus[];
 
 const isStatus = (value: string | undefined): value is TQuoteStatus =>
   (STATUSES as readonly string[]).includes(value ?? '');
-/** A number search the server accepts: 3 or more digits, + spaces and dashes allowed. */
-const isNumberSearch = (text: string) => /^\+?[\d\s-]+$/.test(text) && text.replace(/\D/g, '').length >= 3;
 
 export function QuotesPage() {
   const [url, setUrl] = useUrlState(URL_KEYS);
   const [, navigate] = useLocation();
   const search = useCallback((q: string) => setUrl({ q }), [setUrl]);
   const typed = url.q?.trim() ?? '';
-  const badSearch = typed !== '' && !isNumberSearch(typed);
+  // The contract's own check: the server would refuse anything else with a 400.
+  const badSearch = typed !== '' && !ZDriverNumberSearch.safeParse(typed).success;
 
   const query = useMemo(() => {
     const out: Omit<TListQuotesQuery, 'cursor'> = {};
     if (isStatus(url.status)) out.status = url.status;
     if (url.insurer) out.insurer = url.insurer.slice(0, 80);
-    if (typed && !badSearch) out.q = typed.slice(0, 32);
+    if (typed && !badSearch) out.q = typed;
     return out;
   }, [url, typed, badSearch]);
   const quotes = useQuotesQuery(query);
