@@ -4,7 +4,7 @@
  * created fresh by `pnpm test`, so both can run at the same time; `lifecycle` is where
  * the lifecycle tests start and stop whole stacks.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,26 @@ const PORTS: Record<InstanceName, Ports> = {
   test: { api: 55321, db: 55399, admin: 55173, station: 55174, whatsapp: 55324 },
   lifecycle: { api: 56321, db: 56399, admin: 56173, station: 56174, whatsapp: 56324 },
 };
+
+const RESERVED_PORTS_FILE = '/proc/sys/net/ipv4/ip_local_reserved_ports';
+
+/**
+ * Keeps Linux from handing the instances' fixed ports out as the local port of outgoing
+ * connections: most of them lie in its ephemeral range (32768–60999), and a listen on a
+ * port some client connection happens to hold at that moment fails with EADDRINUSE (seen
+ * in CI on the sandbox's 55324 and 56324). Best effort: it takes root on Linux; elsewhere
+ * nothing changes. Explicit listens on reserved ports still work, and the kernel merges
+ * the list, so calling this again is harmless.
+ */
+export function reserveInstancePorts(): void {
+  try {
+    const current = readFileSync(RESERVED_PORTS_FILE, 'utf8').trim();
+    const ours = Object.values(PORTS).flatMap((ports) => Object.values(ports));
+    writeFileSync(RESERVED_PORTS_FILE, [current, ...ours].filter(Boolean).join(','));
+  } catch {
+    // not Linux, not root, or a read-only /proc: the ports stay unreserved
+  }
+}
 
 /** The repository root: the folder holding pnpm-workspace.yaml. */
 export function findRoot(start = path.dirname(fileURLToPath(import.meta.url))): string {

@@ -23,7 +23,7 @@ import {
 import { DEMO_PASSWORD } from './demo.ts';
 import { seedDocuments } from './seed-documents.ts';
 import { StackError } from './errors.ts';
-import { apiUrl, dbUrl, whatsappUrl, type Instance } from './instance.ts';
+import { apiUrl, dbUrl, reserveInstancePorts, whatsappUrl, type Instance } from './instance.ts';
 import type { Log } from './log.ts';
 import { PostgresCluster } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -117,6 +117,7 @@ export function assertLocalDatabase(instance: Instance, env: NodeJS.ProcessEnv =
 /** Postgres up, platform shim, migrations and (once per change) seed. */
 export async function prepareDatabase(instance: Instance, log: Log): Promise<void> {
   assertLocalDatabase(instance);
+  reserveInstancePorts();
   cluster(instance, log)?.start();
   await waitForDatabase(instance);
   const shimmed = await applyPlatformShim(instance, log);
